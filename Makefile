@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+# pwru: build, tests and benchmarks. `make V=1` shows full commands.
+
+OUTPUT ?= .output
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+ARCH := x86
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+INCLUDES := -I$(OUTPUT) -Ibpf -Isrc -Iprobe-detect -I/usr/include/traceevent
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	  -std=gnu11 -D_GNU_SOURCE -DPWRU_VERSION='"$(VERSION)"' $(INCLUDES) -MMD -MP
+LDLIBS := -lbpf -lelf -lz -lpcap -ltraceevent
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Wall -Wno-unused-function
+
+BPF_SRCS := $(wildcard backends/*/*.bpf.c)
+SKELS := $(patsubst %.bpf.c,$(OUTPUT)/%.skel.h,$(notdir $(BPF_SRCS)))
+LIB_SRCS := $(filter-out %.bpf.c src/main.c,$(wildcard src/*.c probe-detect/*.c backends/*/*.c))
+LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+vpath %.bpf.c $(sort $(dir $(BPF_SRCS)))
+
+.DELETE_ON_ERROR:
+.PHONY: all clean test unit-test host-test vm-test bench install format
+
+all: pwru
+
+pwru: $(OUTPUT)/src/main.o $(OUTPUT)/libpwru.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUTPUT)/libpwru.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/%.bpf.o: %.bpf.c bpf/body.bpf.h bpf/event.h bpf/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# Every user-space object may include a skeleton; -MMD tracks the rest.
+$(OUTPUT)/%.o: %.c $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libpwru.a
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUTPUT)/libpwru.a $(LDLIBS) -lcheck -lsubunit -lm -lrt -lpthread
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+unit-test: $(UNIT_BINS) pwru
+	$(Q)tests/unit/run $(UNIT_BINS)
+
+host-test: pwru
+	$(Q)tests/host/run
+
+vm-test: pwru
+	$(Q)tests/vm/matrix $(KERNELS)
+
+# The README's test command: unit, host, then the QEMU matrix.
+test: unit-test host-test vm-test
+
+bench: pwru
+	$(Q)bench/run
+
+format:
+	clang-format -i $(filter-out bpf/vmlinux.h,$(wildcard src/*.[ch] probe-detect/*.[ch] backends/*/*.[ch] bpf/*.h tests/unit/*.c))
+
+PREFIX ?= /usr/local
+install: pwru
+	install -D -m 0755 pwru $(DESTDIR)$(PREFIX)/sbin/pwru
+
+clean:
+	rm -rf $(OUTPUT) pwru
+
+-include $(wildcard $(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d $(OUTPUT)/tests/*.d)

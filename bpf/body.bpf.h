@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one BPF body. Each backend's .bpf.c includes this and supplies only
+ * how to find the skb, the function id and the address for its attach type,
+ * then calls pwru_handle(). Filters run before any buffer space is used.
+ */
+#ifndef PWRU_BODY_BPF_H
+#define PWRU_BODY_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "event.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct pwru_cfg CFG = {};
+
+/*
+ * Placeholder for the per-program function id. User space clones a loaded
+ * program once per target and rewrites this 64-bit immediate, because
+ * tracing and raw tracepoint programs have no attach cookie before 6.10.
+ */
+#define PWRU_FUNC_ID_MAGIC 0x7077727546554e43ULL /* "pwruFUNC" */
+
+static __always_inline __u64 pwru_func_id_placeholder(void)
+{
+	__u64 id;
+
+	asm volatile("%0 = 0x7077727546554e43 ll" : "=r"(id));
+	return id;
+}
+
+/*
+ * max_entries is set by user space; the type is switched to
+ * PERF_EVENT_ARRAY on kernels without a ring buffer (before 5.8).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 4096);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pwru_event);
+} scratch SEC(".maps");
+
+struct pwru_probe {
+	__u64 addr; /* function IP if known */
+	__u64 caller;
+	__u64 location; /* kfree_skb location */
+	__u32 func_id;
+	__u32 kind;
+	__u32 drop_reason;
+	__u32 has_drop;
+};
+
+/* netns of the device, else of the socket, as pwru does */
+static __always_inline __u32 skb_netns(struct sk_buff *skb)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	__u32 ino = 0;
+
+	if (dev)
+		ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	if (!ino) {
+		struct sock *sk = BPF_CORE_READ(skb, sk);
+
+		if (sk)
+			ino = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	}
+	return ino;
+}
+
+static __always_inline bool ifname_match(const char *name)
+{
+	for (int i = 0; i < PWRU_IFNAME_LEN; i++) {
+		if (name[i] != CFG.ifname[i])
+			return false;
+		if (!name[i])
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool pwru_filter(struct sk_buff *skb)
+{
+	if (CFG.mark_mask && (BPF_CORE_READ(skb, mark) & CFG.mark_mask) != CFG.mark)
+		return false;
+	if (CFG.netns && skb_netns(skb) != CFG.netns)
+		return false;
+	if (CFG.ifindex || CFG.ifname[0]) {
+		struct net_device *dev = BPF_CORE_READ(skb, dev);
+		char name[PWRU_IFNAME_LEN] = {};
+
+		if (!dev)
+			return false;
+		if (CFG.ifindex && BPF_CORE_READ(dev, ifindex) != CFG.ifindex)
+			return false;
+		if (CFG.ifname[0]) {
+			bpf_probe_read_kernel_str(name, sizeof(name), dev->name);
+			if (!ifname_match(name))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* network_header and transport_header are u16 offsets; ~0 means unset */
+static __always_inline void parse_tuple(struct sk_buff *skb, struct pwru_event *ev)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u16 th = BPF_CORE_READ(skb, transport_header);
+	struct pwru_tuple *t = &ev->tuple;
+	__u8 ver = 0;
+	__u32 l4off;
+
+	if (nh == (__u16)~0U || !head)
+		return;
+	if (bpf_probe_read_kernel(&ver, 1, head + nh))
+		return;
+	ver >>= 4;
+	if (ver == 4) {
+		struct iphdr ip;
+
+		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh))
+			return;
+		__builtin_memcpy(t->saddr, &ip.saddr, 4);
+		__builtin_memcpy(t->daddr, &ip.daddr, 4);
+		t->l4_proto = ip.protocol;
+		l4off = nh + ip.ihl * 4;
+		/* non-first fragments carry no ports */
+		if (ip.frag_off & bpf_htons(0x1fff))
+			goto done;
+	} else if (ver == 6) {
+		struct ipv6hdr ip6;
+
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh))
+			return;
+		__builtin_memcpy(t->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(t->daddr, &ip6.daddr, 16);
+		t->l4_proto = ip6.nexthdr;
+		l4off = nh + sizeof(ip6);
+		ev->flags |= PWRU_F_IPV6;
+	} else {
+		return;
+	}
+	/* Trust transport_header only when it lies past the IP header. */
+	if (th != (__u16)~0U && th > nh)
+		l4off = th;
+	if (t->l4_proto == IPPROTO_TCP) {
+		struct tcphdr tcp;
+
+		if (!bpf_probe_read_kernel(&tcp, sizeof(tcp), head + l4off)) {
+			t->sport = bpf_ntohs(tcp.source);
+			t->dport = bpf_ntohs(tcp.dest);
+			t->tcp_flags = ((__u8 *)&tcp)[13];
+		}
+	} else if (t->l4_proto == IPPROTO_UDP) {
+		struct udphdr udp;
+
+		if (!bpf_probe_read_kernel(&udp, sizeof(udp), head + l4off)) {
+			t->sport = bpf_ntohs(udp.source);
+			t->dport = bpf_ntohs(udp.dest);
+		}
+	}
+done:
+	ev->flags |= PWRU_F_HAS_TUPLE;
+}
+
+static __always_inline void fill_meta(struct sk_buff *skb, struct pwru_event *ev)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+
+	ev->mark = BPF_CORE_READ(skb, mark);
+	ev->len = BPF_CORE_READ(skb, len);
+	ev->proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	ev->netns = skb_netns(skb);
+	if (dev) {
+		ev->ifindex = BPF_CORE_READ(dev, ifindex);
+		ev->mtu = BPF_CORE_READ(dev, mtu);
+		bpf_probe_read_kernel_str(ev->ifname, sizeof(ev->ifname), dev->name);
+	}
+}
+
+static __always_inline int pwru_emit(void *ctx, struct pwru_event *ev)
+{
+	if (CFG.use_perfbuf)
+		return bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, sizeof(*ev));
+	return bpf_ringbuf_output(&events, ev, sizeof(*ev), 0);
+}
+
+static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
+				       const struct pwru_probe *p)
+{
+	struct pwru_event *ev;
+	__u32 zero = 0;
+
+	if (!skb || !pwru_filter(skb))
+		return 0;
+	ev = bpf_map_lookup_elem(&scratch, &zero);
+	if (!ev)
+		return 0;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->skb = (__u64)skb;
+	ev->ts = bpf_ktime_get_ns();
+	ev->addr = p->addr;
+	ev->func_id = p->func_id;
+	ev->kind = p->kind;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	ev->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	fill_meta(skb, ev);
+	parse_tuple(skb, ev);
+	if (p->has_drop) {
+		ev->flags |= PWRU_F_HAS_DROP;
+		ev->drop_reason = p->drop_reason;
+		ev->location = p->location;
+	}
+	if (p->caller) {
+		ev->caller = p->caller;
+		ev->flags |= PWRU_F_HAS_CALLER;
+	}
+	ev->stack_id = -1;
+	if (CFG.output_stack || CFG.output_caller) {
+		ev->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+		if (ev->stack_id >= 0)
+			ev->flags |= PWRU_F_HAS_STACK;
+	}
+	pwru_emit(ctx, ev);
+	return 0;
+}
+
+#endif /* PWRU_BODY_BPF_H */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one event every backend emits and every formatter reads. Shared by BPF
+ * (which includes vmlinux.h first) and user space (which includes
+ * <linux/types.h>). Any layout change must update PWRU_EVENT_SIZE on purpose.
+ */
+#ifndef PWRU_EVENT_H
+#define PWRU_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define PWRU_COMM_LEN 16
+#define PWRU_IFNAME_LEN 16
+
+/* event.kind */
+enum pwru_event_kind {
+	PWRU_EV_FUNC = 0, /* a probed kernel function; func_id indexes the func table */
+	PWRU_EV_TRACEPOINT = 1, /* a tracepoint; func_id indexes the tracepoint table */
+};
+
+/* event.flags */
+#define PWRU_F_HAS_TUPLE (1u << 0)
+#define PWRU_F_IPV6 (1u << 1)
+#define PWRU_F_HAS_DROP (1u << 2) /* drop_reason and location are valid */
+#define PWRU_F_HAS_STACK (1u << 3)
+#define PWRU_F_HAS_CALLER (1u << 4)
+
+struct pwru_tuple {
+	__u8 saddr[16]; /* IPv4 uses the first 4 bytes */
+	__u8 daddr[16];
+	__u16 sport; /* host byte order */
+	__u16 dport;
+	__u8 l4_proto; /* IPPROTO_* */
+	__u8 tcp_flags; /* FIN=0x01 ... CWR=0x80, as in the TCP header */
+	__u8 pad[2];
+};
+
+struct pwru_event {
+	__u64 skb; /* kernel address of the sk_buff */
+	__u64 ts; /* bpf_ktime_get_ns() */
+	__u64 addr; /* function IP when the backend knows it, else 0 */
+	__u64 caller; /* return address into the caller, --output-caller */
+	__u64 location; /* kfree_skb freeing location */
+	__u32 func_id;
+	__u32 kind; /* enum pwru_event_kind */
+	__u32 flags; /* PWRU_F_* */
+	__u32 pid;
+	__u32 cpu;
+	__u32 netns; /* inode of the skb's netns (dev, then sk) */
+	__u32 mark;
+	__u32 ifindex;
+	__u32 len;
+	__u32 mtu;
+	__u32 drop_reason;
+	__s32 stack_id;
+	__u16 proto; /* skb->protocol, host byte order (ETH_P_*) */
+	__u16 pad0;
+	__u32 pad1;
+	char comm[PWRU_COMM_LEN];
+	char ifname[PWRU_IFNAME_LEN];
+	struct pwru_tuple tuple;
+};
+
+#define PWRU_EVENT_SIZE 168
+_Static_assert(sizeof(struct pwru_event) == PWRU_EVENT_SIZE,
+	       "struct pwru_event layout changed: update PWRU_EVENT_SIZE deliberately");
+
+/*
+ * Run-time configuration, placed in every backend's .rodata before load so
+ * the verifier prunes disabled paths.
+ */
+struct pwru_cfg {
+	__u32 netns; /* 0: any */
+	__u32 mark; /* compared after masking */
+	__u32 mark_mask; /* 0: no mark filter */
+	__u32 ifindex; /* 0: any */
+	char ifname[PWRU_IFNAME_LEN]; /* "": any; matched against skb->dev->name */
+	__u8 output_stack;
+	__u8 output_caller;
+	__u8 use_perfbuf; /* kernels before 5.8 have no BPF ring buffer */
+	__u8 kfree_has_reason; /* kfree_skb tracepoint carries a reason (5.17+) */
+	__u32 pad;
+};
+
+#endif /* PWRU_EVENT_H */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Names of enum skb_drop_reason values, from the running kernel, never hard-coded. */
+#ifndef PWRU_DROP_REASON_H
+#define PWRU_DROP_REASON_H
+
+#include <linux/types.h>
+
+struct btf;
+struct drop_reasons;
+
+/* From BTF's enum skb_drop_reason; NULL + errno (ENOENT: kernel has none). */
+struct drop_reasons *drop_reasons__from_btf(const struct btf *btf);
+void drop_reasons__free(struct drop_reasons *dr);
+/* "SKB_DROP_REASON_NETFILTER_DROP", or NULL when unknown (dr may be NULL). */
+const char *drop_reasons__name(const struct drop_reasons *dr, __u32 reason);
+
+#endif /* PWRU_DROP_REASON_H */

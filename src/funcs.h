@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Discovery of the kernel functions and tracepoints that take an sk_buff. */
+#ifndef PWRU_FUNCS_H
+#define PWRU_FUNCS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct btf;
+
+struct skb_func {
+	char *name;
+	char *module; /* NULL for vmlinux */
+	__u32 btf_id; /* BTF_KIND_FUNC id in its BTF (module BTF for modules) */
+	int skb_pos; /* 1-based position of the first struct sk_buff * parameter */
+	int nr_args;
+	__u64 addr; /* from kallsyms when known, else 0 */
+};
+
+struct skb_funcs {
+	struct skb_func *v;
+	size_t n;
+};
+
+/*
+ * Append every BTF_KIND_FUNC of btf whose parameters include a
+ * struct sk_buff * (through typedefs and cv-qualifiers). module may be NULL.
+ * Returns 0 or a negative errno.
+ */
+int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_funcs *out);
+
+/* Same for tracepoints, from the btf_trace_<name> typedefs; name is the event name. */
+int skb_tracepoints__scan_btf(const struct btf *btf, struct skb_funcs *out);
+
+struct discover_opts {
+	const char *kernel_btf; /* NULL: /sys/kernel/btf/vmlinux */
+	const char *filter_func; /* POSIX extended regex, whole-name match; NULL: all */
+	bool all_kmods; /* also scan /sys/kernel/btf/<module> */
+	const char *avail_path; /* NULL: <tracefs>/available_filter_functions */
+	const char *kallsyms_path; /* NULL: /proc/kallsyms */
+};
+
+/*
+ * Scan, filter by name, and keep only probeable functions (listed in
+ * available_filter_functions when readable, else in kallsyms). Sorted by name.
+ */
+int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out);
+void skb_funcs__free(struct skb_funcs *f);
+
+#endif /* PWRU_FUNCS_H */

@@ -17,7 +17,8 @@ endif
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-INCLUDES := -I$(OUTPUT) -Ibpf -Isrc -Iprobe-detect -I/usr/include/traceevent
+# -iquote: probe-detect/features.h must not shadow glibc <features.h>
+INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote probe-detect -I/usr/include/traceevent
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	  -std=gnu11 -D_GNU_SOURCE -DPWRU_VERSION='"$(VERSION)"' $(INCLUDES) -MMD -MP

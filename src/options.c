@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command-line parsing. Every bad value yields one line naming the option. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <regex.h>
+
+#include "options.h"
+#include "features.h"
+
+enum {
+	OPT_BACKEND = 256,
+	OPT_FILTER_FUNC,
+	OPT_FILTER_NETNS,
+	OPT_FILTER_MARK,
+	OPT_FILTER_IFNAME,
+	OPT_OUTPUT_TUPLE,
+	OPT_OUTPUT_META,
+	OPT_OUTPUT_JSON,
+	OPT_OUTPUT_STACK,
+	OPT_OUTPUT_CALLER,
+	OPT_OUTPUT_FILE,
+	OPT_OUTPUT_LIMIT,
+	OPT_TIMESTAMP,
+	OPT_KERNEL_BTF,
+	OPT_READY_FILE,
+	OPT_LIST_FUNCS,
+	OPT_ALL_KMODS,
+	OPT_VERSION,
+	OPT_RINGBUF_PAGES,
+};
+
+static const struct option long_opts[] = {
+	{ "probe-backend", required_argument, NULL, OPT_BACKEND },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "filter-func", required_argument, NULL, OPT_FILTER_FUNC },
+	{ "filter-netns", required_argument, NULL, OPT_FILTER_NETNS },
+	{ "filter-mark", required_argument, NULL, OPT_FILTER_MARK },
+	{ "filter-ifname", required_argument, NULL, OPT_FILTER_IFNAME },
+	{ "output-tuple", no_argument, NULL, OPT_OUTPUT_TUPLE },
+	{ "output-meta", no_argument, NULL, OPT_OUTPUT_META },
+	{ "output-json", no_argument, NULL, OPT_OUTPUT_JSON },
+	{ "output-stack", no_argument, NULL, OPT_OUTPUT_STACK },
+	{ "output-caller", no_argument, NULL, OPT_OUTPUT_CALLER },
+	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
+	{ "output-limit-lines", required_argument, NULL, OPT_OUTPUT_LIMIT },
+	{ "timestamp", required_argument, NULL, OPT_TIMESTAMP },
+	{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
+	{ "ready-file", required_argument, NULL, OPT_READY_FILE },
+	{ "list-funcs", no_argument, NULL, OPT_LIST_FUNCS },
+	{ "all-kmods", no_argument, NULL, OPT_ALL_KMODS },
+	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+void options__usage(FILE *out)
+{
+	fputs("Usage: pwru [options] [pcap-filter]\n"
+	      "       pwru check [--output-json] [--kernel-btf FILE]\n"
+	      "\n"
+	      "Trace the kernel functions an sk_buff passes through.\n"
+	      "\n"
+	      "Probing:\n"
+	      "  --probe-backend B     auto (default), fentry, kprobe-multi, kprobe or tracepoint\n"
+	      "  --backend B           alias of --probe-backend\n"
+	      "  --kernel-btf FILE     BTF of the running kernel, for kernels without /sys/kernel/btf\n"
+	      "  --all-kmods           also probe functions of loaded modules (module BTF)\n"
+	      "  --list-funcs          print the functions that would be probed, with the\n"
+	      "                        position of their skb argument, and exit\n"
+	      "Filters (applied in the kernel):\n"
+	      "  --filter-func REGEX   probe only functions whose whole name matches REGEX\n"
+	      "  --filter-netns NS     /proc/PID/ns/net or inode:N\n"
+	      "  --filter-mark M[/MASK] skb->mark & MASK == M (MASK defaults to 0xffffffff)\n"
+	      "  --filter-ifname NAME  skb->dev->name == NAME\n"
+	      "  pcap-filter           not supported yet: rejected with an error\n"
+	      "Output:\n"
+	      "  --output-tuple        print the 5-tuple\n"
+	      "  --output-meta         print netns, mark, interface, protocol, MTU, length\n"
+	      "  --output-json         one JSON object per line\n"
+	      "  --output-stack        print the kernel stack of each event\n"
+	      "  --output-caller       print the calling function\n"
+	      "  --output-file PATH    write events to PATH instead of stdout\n"
+	      "  --output-limit-lines N stop after N events\n"
+	      "  --timestamp T         none (default), current, relative or absolute\n"
+	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default 4096)\n"
+	      "Other:\n"
+	      "  --ready-file PATH     create PATH once every probe is attached\n"
+	      "  --version             print the version and the backends built in\n"
+	      "  -h, --help            this text\n"
+	      "\n"
+	      "`pwru check` reports what this kernel allows and which backend auto mode uses;\n"
+	      "it exits 0 when at least one backend is usable, 1 when none is.\n"
+	      "Exit codes: 0 success, 1 cannot trace on this kernel, 2 bad usage.\n",
+	      out);
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_u64(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_u32(const char *s, __u32 *v)
+{
+	unsigned long long x;
+
+	if (parse_u64(s, &x) || x > UINT_MAX)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+static int parse_netns(struct options *o, const char *s, char *err, size_t len)
+{
+	struct stat st;
+
+	if (!strncmp(s, "inode:", 6)) {
+		if (parse_u32(s + 6, &o->netns) || !o->netns)
+			return fail(err, len, "--filter-netns: '%s' is not a valid inode number", s);
+		return 0;
+	}
+	if (stat(s, &st))
+		return fail(err, len, "--filter-netns: cannot stat '%s': %s", s, strerror(errno));
+	o->netns = st.st_ino;
+	return 0;
+}
+
+static int parse_mark(struct options *o, const char *s, char *err, size_t len)
+{
+	char buf[64], *slash;
+
+	if (strlen(s) >= sizeof(buf))
+		return fail(err, len, "--filter-mark: '%s' is too long", s);
+	strcpy(buf, s);
+	o->mark_mask = UINT_MAX;
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (parse_u32(slash + 1, &o->mark_mask) || !o->mark_mask)
+			return fail(err, len, "--filter-mark: mask in '%s' is not a non-zero 32-bit number",
+				    s);
+	}
+	if (parse_u32(buf, &o->mark))
+		return fail(err, len, "--filter-mark: '%s' is not a 32-bit number (MARK[/MASK])", s);
+	o->mark &= o->mark_mask;
+	return 0;
+}
+
+static int parse_timestamp(struct options *o, const char *s, char *err, size_t len)
+{
+	static const char *const names[] = { "none", "current", "relative", "absolute" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			o->timestamp = i;
+			return 0;
+		}
+	}
+	return fail(err, len, "--timestamp: '%s' is not one of none, current, relative, absolute",
+		    s);
+}
+
+static int check_regex(const char *re, char *err, size_t len)
+{
+	char msg[128];
+	regex_t r;
+	int rc;
+
+	rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		regerror(rc, &r, msg, sizeof(msg));
+		return fail(err, len, "--filter-func: invalid regular expression '%s': %s", re, msg);
+	}
+	regfree(&r);
+	return 0;
+}
+
+static int parse_one(struct options *o, int c, const char *arg, char *err, size_t len)
+{
+	unsigned long long n;
+
+	switch (c) {
+	case OPT_BACKEND:
+		if (!strcmp(arg, "auto")) {
+			o->backend = -1;
+			return 0;
+		}
+		o->backend = pwru_backend_parse(arg);
+		if (o->backend < 0)
+			return fail(err, len,
+				    "--probe-backend: '%s' is not one of auto, fentry, kprobe-multi, kprobe, tracepoint",
+				    arg);
+		return 0;
+	case OPT_FILTER_FUNC:
+		o->filter_func = arg;
+		return check_regex(arg, err, len);
+	case OPT_FILTER_NETNS:
+		return parse_netns(o, arg, err, len);
+	case OPT_FILTER_MARK:
+		return parse_mark(o, arg, err, len);
+	case OPT_FILTER_IFNAME:
+		if (!*arg || strlen(arg) >= IF_NAMESIZE)
+			return fail(err, len, "--filter-ifname: '%s' is not an interface name (1-%d characters)",
+				    arg, IF_NAMESIZE - 1);
+		o->ifname = arg;
+		return 0;
+	case OPT_OUTPUT_TUPLE:
+		o->output_tuple = true;
+		return 0;
+	case OPT_OUTPUT_META:
+		o->output_meta = true;
+		return 0;
+	case OPT_OUTPUT_JSON:
+		o->output_json = true;
+		return 0;
+	case OPT_OUTPUT_STACK:
+		o->output_stack = true;
+		return 0;
+	case OPT_OUTPUT_CALLER:
+		o->output_caller = true;
+		return 0;
+	case OPT_OUTPUT_FILE:
+		if (!*arg)
+			return fail(err, len, "--output-file: empty path");
+		o->output_file = arg;
+		return 0;
+	case OPT_OUTPUT_LIMIT:
+		if (parse_u64(arg, &n) || !n)
+			return fail(err, len, "--output-limit-lines: '%s' is not a positive integer", arg);
+		o->limit_lines = n;
+		return 0;
+	case OPT_TIMESTAMP:
+		return parse_timestamp(o, arg, err, len);
+	case OPT_KERNEL_BTF:
+		if (access(arg, R_OK))
+			return fail(err, len, "--kernel-btf: cannot read '%s': %s", arg, strerror(errno));
+		o->kernel_btf = arg;
+		return 0;
+	case OPT_READY_FILE:
+		if (!*arg)
+			return fail(err, len, "--ready-file: empty path");
+		o->ready_file = arg;
+		return 0;
+	case OPT_LIST_FUNCS:
+		o->cmd = CMD_LIST_FUNCS;
+		return 0;
+	case OPT_ALL_KMODS:
+		o->all_kmods = true;
+		return 0;
+	case OPT_RINGBUF_PAGES:
+		if (parse_u64(arg, &n) || !n || (n & (n - 1)) || n > (1u << 20))
+			return fail(err, len,
+				    "--ringbuf-pages: '%s' is not a power of two between 1 and 1048576",
+				    arg);
+		o->ringbuf_pages = n;
+		return 0;
+	case OPT_VERSION:
+		o->cmd = CMD_VERSION;
+		return 0;
+	case 'h':
+		o->cmd = CMD_HELP;
+		return 0;
+	}
+	return fail(err, len, "internal error: unhandled option %d", c);
+}
+
+static int join_positional(struct options *o, int argc, char **argv, char *err, size_t len)
+{
+	size_t total = 0;
+	char *s;
+
+	for (int i = optind; i < argc; i++)
+		total += strlen(argv[i]) + 1;
+	s = calloc(1, total + 1);
+	if (!s)
+		return fail(err, len, "out of memory");
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	o->pcap_filter = s;
+	return 0;
+}
+
+static const char *opt_name(int c)
+{
+	for (const struct option *l = long_opts; l->name; l++)
+		if (l->val == c)
+			return l->name;
+	return "?";
+}
+
+/* `pwru check` accepts only the options that change what is detected or how it is shown. */
+static int check_subcommand(struct options *o, int c, char *err, size_t len)
+{
+	if (c == OPT_OUTPUT_JSON || c == OPT_KERNEL_BTF || c == 'h')
+		return 0;
+	return fail(err, len, "check: option '--%s' does not apply to `pwru check`",
+		    opt_name(c));
+}
+
+int options__parse(struct options *o, int argc, char **argv, char *err, size_t err_len)
+{
+	int c, idx, err_code;
+	bool check = false;
+
+	memset(o, 0, sizeof(*o));
+	o->backend = -1;
+	o->ringbuf_pages = 4096;
+	if (argc > 1 && !strcmp(argv[1], "check")) {
+		check = true;
+		argv++;
+		argc--;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
+		if (c == '?') {
+			if (optopt)
+				return fail(err, err_len, "unknown option '-%c' (see --help)", optopt);
+			return fail(err, err_len, "unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+		if (c == ':')
+			return fail(err, err_len, "option '%s' requires a value", argv[optind - 1]);
+		err_code = parse_one(o, c, optarg, err, err_len);
+		if (err_code)
+			return err_code;
+		if (check && check_subcommand(o, c, err, err_len))
+			return -EINVAL;
+	}
+	if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION)
+		return 0;
+	if (check) {
+		if (optind < argc)
+			return fail(err, err_len, "check: unexpected argument '%s'", argv[optind]);
+		o->cmd = CMD_CHECK;
+		return 0;
+	}
+	if (optind < argc) {
+		err_code = join_positional(o, argc, argv, err, err_len);
+		if (err_code)
+			return err_code;
+		return fail(err, err_len,
+			    "pcap filter '%s': pcap filters are not supported yet; use --filter-* options",
+			    o->pcap_filter);
+	}
+	return 0;
+}
+
+void options__free(struct options *o)
+{
+	free((char *)o->pcap_filter);
+	o->pcap_filter = NULL;
+}

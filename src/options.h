@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line: one struct options, filled by options__parse(). */
+#ifndef PWRU_OPTIONS_H
+#define PWRU_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+enum ts_mode {
+	TS_NONE = 0,
+	TS_CURRENT,
+	TS_RELATIVE,
+	TS_ABSOLUTE,
+};
+
+enum pwru_cmd {
+	CMD_TRACE = 0,
+	CMD_CHECK,
+	CMD_HELP,
+	CMD_VERSION,
+	CMD_LIST_FUNCS,
+};
+
+struct options {
+	enum pwru_cmd cmd;
+	int backend; /* enum pwru_backend, or -1 for auto */
+	const char *filter_func;
+	__u32 netns; /* 0: any */
+	__u32 mark;
+	__u32 mark_mask; /* 0: no mark filter */
+	const char *ifname;
+	bool output_tuple;
+	bool output_meta;
+	bool output_json;
+	bool output_stack;
+	bool output_caller;
+	const char *output_file;
+	unsigned long long limit_lines; /* 0: unlimited */
+	enum ts_mode timestamp;
+	const char *kernel_btf;
+	const char *ready_file;
+	bool all_kmods;
+	const char *pcap_filter; /* positional words, joined; owned by options */
+	__u32 ringbuf_pages; /* per ring buffer, power of two */
+};
+
+/*
+ * Parse argv. Returns 0 on success, or -EINVAL with a one-line message
+ * (without the "pwru: " prefix or newline) in err.
+ */
+int options__parse(struct options *o, int argc, char **argv, char *err, size_t err_len);
+void options__free(struct options *o);
+void options__usage(FILE *out);
+
+#endif /* PWRU_OPTIONS_H */

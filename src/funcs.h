@@ -44,8 +44,14 @@ struct discover_opts {
 /*
  * Scan, filter by name, and keep only probeable functions (listed in
  * available_filter_functions when readable, else in kallsyms). Sorted by name.
+ * *out is replaced, not appended to. -EINVAL: filter_func does not compile.
  */
 int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out);
 void skb_funcs__free(struct skb_funcs *f);
+/*
+ * 0 if pattern compiles as a --filter-func regex, else -EINVAL with
+ * regerror()'s message in buf.
+ */
+int skb_funcs__regex_error(const char *pattern, char *buf, size_t len);
 
 #endif /* PWRU_FUNCS_H */

@@ -3,6 +3,7 @@
 #ifndef PWRU_KSYMS_H
 #define PWRU_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -16,6 +17,8 @@ struct ksyms;
 
 struct ksyms *ksyms__load(const char *path); /* NULL path: /proc/kallsyms; NULL + errno on error */
 void ksyms__free(struct ksyms *ks);
+/* False when every address is 0 (kallsyms read without CAP_SYSLOG). */
+bool ksyms__has_addrs(const struct ksyms *ks);
 /* The symbol containing addr (greatest addr <= it), or NULL. */
 const struct ksym *ksyms__find(const struct ksyms *ks, __u64 addr);
 /* Address of name (first match), 0 if absent. */

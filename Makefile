@@ -39,7 +39,8 @@ vpath %.bpf.c $(sort $(dir $(BPF_SRCS)))
 
 all: pwru
 
-pwru: $(OUTPUT)/src/main.o $(OUTPUT)/libpwru.a
+# Objects, not the archive: backends are found through weak references.
+pwru: $(OUTPUT)/src/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

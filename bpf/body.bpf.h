@@ -56,6 +56,14 @@ struct {
 	__type(value, struct pwru_event);
 } scratch SEC(".maps");
 
+/* events the ring buffer refused because it was full */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
 struct pwru_probe {
 	__u64 addr; /* function IP if known */
 	__u64 caller;
@@ -195,11 +203,24 @@ static __always_inline void fill_meta(struct sk_buff *skb, struct pwru_event *ev
 	}
 }
 
-static __always_inline int pwru_emit(void *ctx, struct pwru_event *ev)
+/*
+ * The perf buffer reports its own losses to user space (PERF_RECORD_LOST);
+ * the ring buffer does not, so count refusals here.
+ */
+static __always_inline void pwru_emit(void *ctx, struct pwru_event *ev)
 {
-	if (CFG.use_perfbuf)
-		return bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, sizeof(*ev));
-	return bpf_ringbuf_output(&events, ev, sizeof(*ev), 0);
+	__u32 zero = 0;
+	__u64 *n;
+
+	if (CFG.use_perfbuf) {
+		bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, sizeof(*ev));
+		return;
+	}
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0)) {
+		n = bpf_map_lookup_elem(&lost, &zero);
+		if (n)
+			*n += 1;
+	}
 }
 
 static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tracepoint backend: raw tracepoints on every tracepoint whose arguments
+ * include an skb, found from the btf_trace_<event> typedefs of the kernel's
+ * BTF. The only backend left on kernels without kprobes or trampolines.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "options.h"
+#include "tracepoint.skel.h"
+
+#define TP_MAX_POS 4
+
+struct tp_backend {
+	struct tracepoint_bpf *skel;
+	struct skb_funcs tps;
+	const char **names;
+	int *prog_fds;
+	int *link_fds;
+	size_t n;
+};
+
+static int tp_open(struct backend *b, struct pwru_run *r)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->kernel_btf);
+	struct tp_backend *tb;
+	int err;
+
+	tb = calloc(1, sizeof(*tb));
+	if (!tb)
+		return -ENOMEM;
+	b->priv = tb;
+	b->kind = PWRU_EV_TRACEPOINT;
+	err = skb_tracepoints__scan_btf(r->btf, &tb->tps);
+	if (err)
+		return err;
+	/* kfree_skb gained its reason argument in 5.17 */
+	for (size_t i = 0; i < tb->tps.n; i++)
+		if (!strcmp(tb->tps.v[i].name, "kfree_skb"))
+			r->cfg.kfree_has_reason = tb->tps.v[i].nr_args >= 3;
+	tb->skel = tracepoint_bpf__open_opts(&oo);
+	if (!tb->skel)
+		return -errno;
+	err = pwru_obj__prepare(tb->skel->obj, r);
+	if (err)
+		return err;
+	err = tracepoint_bpf__load(tb->skel);
+	if (err)
+		return err;
+	return pwru_obj__fill_fds(tb->skel->obj, b);
+}
+
+static const struct bpf_program *template_for(struct tp_backend *tb, const struct skb_func *tp)
+{
+	const struct bpf_program *t[TP_MAX_POS + 1] = {
+		NULL, tb->skel->progs.tp_skb1, tb->skel->progs.tp_skb2,
+		tb->skel->progs.tp_skb3, tb->skel->progs.tp_skb4,
+	};
+
+	if (!strcmp(tp->name, "kfree_skb") && tp->skb_pos == 1)
+		return tb->skel->progs.tp_kfree_skb;
+	if (tp->skb_pos < 1 || tp->skb_pos > TP_MAX_POS)
+		return NULL;
+	return t[tp->skb_pos];
+}
+
+static bool name_wanted(const regex_t *re, const char *name)
+{
+	return !re || !regexec(re, name, 0, NULL, 0);
+}
+
+static int attach_one(struct tp_backend *tb, struct backend *b, const struct skb_func *tp)
+{
+	const struct bpf_program *tmpl = template_for(tb, tp);
+	LIBBPF_OPTS(bpf_prog_load_opts, lo);
+	int prog, link;
+
+	if (!tmpl) {
+		attach_stats__skip(&b->stats, "skb argument beyond the 4th", tp->name);
+		return 0;
+	}
+	prog = pwru_prog__clone(tmpl, tb->n, "pwru_tp", &lo);
+	if (prog < 0) {
+		attach_stats__skip(&b->stats, "load failed", tp->name);
+		return 0;
+	}
+	link = bpf_raw_tracepoint_open(tp->name, prog);
+	if (link < 0) {
+		attach_stats__skip(&b->stats, strerror(errno), tp->name);
+		close(prog);
+		return 0;
+	}
+	tb->names[tb->n] = tp->name;
+	tb->prog_fds[tb->n] = prog;
+	tb->link_fds[tb->n] = link;
+	tb->n++;
+	b->stats.attached++;
+	return 0;
+}
+
+static int tp_attach(struct backend *b, struct pwru_run *r)
+{
+	struct tp_backend *tb = b->priv;
+	regex_t re, *rep = NULL;
+	struct timespec t0, t1;
+	char pat[512];
+
+	tb->names = calloc(tb->tps.n + 1, sizeof(*tb->names));
+	tb->prog_fds = calloc(tb->tps.n + 1, sizeof(int));
+	tb->link_fds = calloc(tb->tps.n + 1, sizeof(int));
+	if (!tb->names || !tb->prog_fds || !tb->link_fds)
+		return -ENOMEM;
+	if (r->opts->filter_func) {
+		snprintf(pat, sizeof(pat), "^(%s)$", r->opts->filter_func);
+		if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB))
+			return -EINVAL;
+		rep = &re;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < tb->tps.n; i++)
+		if (name_wanted(rep, tb->tps.v[i].name))
+			attach_one(tb, b, &tb->tps.v[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	b->stats.attach_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (rep)
+		regfree(rep);
+	b->names = tb->names;
+	b->nr_names = tb->n;
+	return tb->n ? 0 : -ENOENT;
+}
+
+static void tp_close(struct backend *b)
+{
+	struct tp_backend *tb = b->priv;
+
+	if (!tb)
+		return;
+	for (size_t i = 0; i < tb->n; i++) {
+		close(tb->link_fds[i]);
+		close(tb->prog_fds[i]);
+	}
+	tracepoint_bpf__destroy(tb->skel);
+	skb_funcs__free(&tb->tps);
+	free(tb->names);
+	free(tb->prog_fds);
+	free(tb->link_fds);
+	free(tb);
+	b->priv = NULL;
+	b->names = NULL;
+	b->nr_names = 0;
+}
+
+const struct backend_ops tracepoint_backend_ops = {
+	.name = "tracepoint",
+	.id = PWRU_BE_TRACEPOINT,
+	.open = tp_open,
+	.attach = tp_attach,
+	.close = tp_close,
+};

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The backend ops table. A backend loads its skeleton (the shared BPF body
+ * plus its thin wrapper), attaches to its targets and hands back the maps the
+ * pipeline reads. close() undoes everything and is safe after a partial open.
+ */
+#ifndef PWRU_BACKEND_H
+#define PWRU_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "event.h"
+#include "features.h"
+#include "funcs.h"
+
+struct bpf_object;
+struct bpf_program;
+struct bpf_prog_load_opts;
+struct btf;
+struct options;
+
+/* What a run needs from the CLI and the kernel, shared by all backends. */
+struct pwru_run {
+	const struct options *opts;
+	const struct features *feat;
+	struct pwru_cfg cfg;
+	const char *kernel_btf; /* --kernel-btf: CO-RE and discovery source, or NULL */
+	struct btf *btf; /* vmlinux BTF (or --kernel-btf) */
+	struct skb_funcs funcs; /* function targets; func_id indexes it */
+	bool perfbuf; /* no BPF ring buffer (before 5.8) */
+	__u32 ringbuf_bytes;
+};
+
+#define PWRU_SKIP_REASONS 8
+
+struct attach_stats {
+	size_t attached;
+	size_t skipped;
+	struct {
+		char reason[64];
+		size_t count;
+		char example[64];
+	} skip[PWRU_SKIP_REASONS];
+	double attach_secs;
+	double detach_secs;
+};
+
+struct backend {
+	const struct backend_ops *ops;
+	void *priv;
+	int events_fd; /* ring buffer or perf event array */
+	int stacks_fd;
+	int lost_fd; /* per-CPU u64 counter of events the ring buffer refused */
+	/* names by func_id, for the event kind this backend emits */
+	enum pwru_event_kind kind;
+	const char *const *names;
+	size_t nr_names;
+	struct attach_stats stats;
+};
+
+struct backend_ops {
+	const char *name;
+	enum pwru_backend id;
+	int (*open)(struct backend *b, struct pwru_run *r); /* open, configure, load */
+	int (*attach)(struct backend *b, struct pwru_run *r);
+	void (*close)(struct backend *b); /* detach and free */
+};
+
+/* NULL when the backend is not built into this binary */
+const struct backend_ops *backend_ops_get(enum pwru_backend be);
+
+/* Record one target that could not be attached, grouped by reason. */
+void attach_stats__skip(struct attach_stats *st, const char *reason, const char *target);
+/* "attached 1234 functions, skipped 5 (3 EINVAL: notrace ..., ...)" */
+void attach_stats__print(const struct attach_stats *st, const char *what, FILE *out);
+
+/*
+ * Shared plumbing for every backend's skeleton: rodata config, ring or perf
+ * buffer sizing, and the fds the pipeline needs. Call before load.
+ */
+int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r);
+/* after load */
+int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b);
+
+/*
+ * Load a copy of a loaded template program with its function-id placeholder
+ * replaced by func_id. opts carries the attach target for tracing programs.
+ * Returns the new program fd or a negative errno.
+ */
+int pwru_prog__clone(const struct bpf_program *tmpl, __u64 func_id, const char *name,
+		     struct bpf_prog_load_opts *opts);
+
+#endif /* PWRU_BACKEND_H */

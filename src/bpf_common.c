@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Plumbing shared by every backend: configuration, buffers, program clones. */
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "backend.h"
+
+#define FUNC_ID_MAGIC 0x7077727546554e43ULL /* must match body.bpf.h */
+
+static struct bpf_map *find_map(struct bpf_object *obj, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *name = bpf_map__name(m);
+		size_t len = strlen(name);
+
+		if (len >= n && !strcmp(name + len - n, suffix))
+			return m;
+	}
+	return NULL;
+}
+
+/* Write cfg into the CFG variable of .rodata, found through the object's BTF. */
+static int set_cfg(struct bpf_object *obj, const struct pwru_cfg *cfg)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	struct bpf_map *rodata = find_map(obj, ".rodata");
+	const struct btf_type *sec;
+	size_t size;
+	char *data;
+	int id;
+
+	if (!btf || !rodata)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0)
+		return id;
+	sec = btf__type_by_id(btf, id);
+	/* libbpf 1.1 returns it const; it is writable until load */
+	data = (char *)bpf_map__initial_value(rodata, &size);
+	if (!data)
+		return -EINVAL;
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), "CFG"))
+			continue;
+		if (vs->offset + sizeof(*cfg) > size || vs->size != sizeof(*cfg))
+			return -EINVAL;
+		memcpy(data + vs->offset, cfg, sizeof(*cfg));
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r)
+{
+	struct bpf_map *events = find_map(obj, "events");
+	int err;
+
+	if (!events)
+		return -ENOENT;
+	if (r->perfbuf) {
+		/* libbpf sizes a PERF_EVENT_ARRAY with max_entries 0 to the CPU count */
+		err = bpf_map__set_type(events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+		err = err ?: bpf_map__set_key_size(events, sizeof(int));
+		err = err ?: bpf_map__set_value_size(events, sizeof(int));
+		err = err ?: bpf_map__set_max_entries(events, 0);
+	} else {
+		err = bpf_map__set_max_entries(events, r->ringbuf_bytes);
+	}
+	if (err)
+		return err;
+	return set_cfg(obj, &r->cfg);
+}
+
+int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b)
+{
+	struct bpf_map *events = find_map(obj, "events");
+	struct bpf_map *stacks = find_map(obj, "stacks");
+	struct bpf_map *lost = find_map(obj, "lost");
+
+	if (!events || !stacks || !lost)
+		return -ENOENT;
+	b->events_fd = bpf_map__fd(events);
+	b->stacks_fd = bpf_map__fd(stacks);
+	b->lost_fd = bpf_map__fd(lost);
+	return 0;
+}
+
+static bool is_magic_ldimm64(const struct bpf_insn *insn)
+{
+	return insn[0].code == (BPF_LD | BPF_DW | BPF_IMM) && insn[0].src_reg == 0 &&
+	       (__u32)insn[0].imm == (__u32)FUNC_ID_MAGIC &&
+	       (__u32)insn[1].imm == (__u32)(FUNC_ID_MAGIC >> 32);
+}
+
+int pwru_prog__clone(const struct bpf_program *tmpl, __u64 func_id, const char *name,
+		     struct bpf_prog_load_opts *opts)
+{
+	size_t cnt = bpf_program__insn_cnt(tmpl);
+	struct bpf_insn *insns;
+	int fd, patched = 0;
+
+	insns = calloc(cnt, sizeof(*insns));
+	if (!insns)
+		return -ENOMEM;
+	memcpy(insns, bpf_program__insns(tmpl), cnt * sizeof(*insns));
+	for (size_t i = 0; i + 1 < cnt; i++) {
+		if (!is_magic_ldimm64(&insns[i]))
+			continue;
+		insns[i].imm = (__u32)func_id;
+		insns[i + 1].imm = (__u32)(func_id >> 32);
+		patched++;
+		i++;
+	}
+	if (!patched) {
+		free(insns);
+		return -ENOENT;
+	}
+	fd = bpf_prog_load(bpf_program__type(tmpl), name, "GPL", insns, cnt, opts);
+	free(insns);
+	return fd < 0 ? -errno : fd;
+}
+
+void attach_stats__skip(struct attach_stats *st, const char *reason, const char *target)
+{
+	int i;
+
+	st->skipped++;
+	for (i = 0; i < PWRU_SKIP_REASONS && st->skip[i].count; i++) {
+		if (!strcmp(st->skip[i].reason, reason)) {
+			st->skip[i].count++;
+			return;
+		}
+	}
+	if (i == PWRU_SKIP_REASONS)
+		i--; /* fold the rest into the last bucket */
+	if (!st->skip[i].count) {
+		snprintf(st->skip[i].reason, sizeof(st->skip[i].reason), "%s", reason);
+		snprintf(st->skip[i].example, sizeof(st->skip[i].example), "%s", target);
+	}
+	st->skip[i].count++;
+}
+
+void attach_stats__print(const struct attach_stats *st, const char *what, FILE *out)
+{
+	fprintf(out, "pwru: attached %zu %s in %.2fs", st->attached, what, st->attach_secs);
+	if (st->skipped) {
+		fprintf(out, ", skipped %zu:", st->skipped);
+		for (int i = 0; i < PWRU_SKIP_REASONS && st->skip[i].count; i++)
+			fprintf(out, "%s %zu %s (e.g. %s)", i ? ";" : "", st->skip[i].count,
+				st->skip[i].reason, st->skip[i].example);
+	}
+	fputc('\n', out);
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pwru: packet, where are you? */
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "features.h"
+#include "options.h"
+#include "trace.h"
+
+static int print_version(void)
+{
+	printf("pwru %s\nbackends:", PWRU_VERSION);
+	for (int be = 0; be < PWRU_BE__COUNT; be++)
+		if (backend_ops_get(be))
+			printf(" %s", pwru_backend_name(be));
+	printf("\nlibbpf %u.%u\n", libbpf_major_version(), libbpf_minor_version());
+	return 0;
+}
+
+static int run_check(const struct options *o)
+{
+	struct probe_opts po = { .kernel_btf = o->kernel_btf };
+	struct features *f = features__new();
+	int rc;
+
+	if (!f)
+		return 1;
+	if (features__probe(f, &po)) {
+		fprintf(stderr, "pwru: check: probing the kernel failed\n");
+		features__free(f);
+		return 1;
+	}
+	rc = check__report(f, stdout, o->output_json);
+	features__free(f);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[512];
+	int rc;
+
+	if (options__parse(&o, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "pwru: %s\n", err);
+		options__free(&o);
+		return 2;
+	}
+	trace__init_libbpf();
+	switch (o.cmd) {
+	case CMD_HELP:
+		options__usage(stdout);
+		rc = 0;
+		break;
+	case CMD_VERSION:
+		rc = print_version();
+		break;
+	case CMD_CHECK:
+		rc = run_check(&o);
+		break;
+	case CMD_LIST_FUNCS:
+		rc = trace__list_funcs(&o);
+		break;
+	default:
+		rc = trace__run(&o);
+		break;
+	}
+	options__free(&o);
+	return rc;
+}

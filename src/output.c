@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pwru-compatible text columns and JSON lines. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "output.h"
+#include "ksyms.h"
+#include "drop_reason.h"
+
+struct skb_seen {
+	__u64 skb;
+	__u64 ts;
+};
+
+#define SEEN_CAP 8192 /* power of two; older skbs are forgotten, not leaked */
+
+int out_ctx__init(struct out_ctx *c, const struct options *o)
+{
+	struct timespec mono, real;
+
+	memset(c, 0, sizeof(*c));
+	c->tuple = o->output_tuple;
+	c->meta = o->output_meta;
+	c->json = o->output_json;
+	c->stack = o->output_stack;
+	c->caller = o->output_caller;
+	c->ts = o->timestamp;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	c->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
+			     (real.tv_nsec - mono.tv_nsec);
+	if (c->ts == TS_RELATIVE) {
+		c->seen = calloc(SEEN_CAP, sizeof(*c->seen));
+		if (!c->seen)
+			return -ENOMEM;
+		c->seen_cap = SEEN_CAP;
+	}
+	return 0;
+}
+
+void out_ctx__free(struct out_ctx *c)
+{
+	free(c->seen);
+	c->seen = NULL;
+}
+
+/* Time since this skb was last seen, 0 the first time (as pwru). */
+static __u64 relative_ts(struct out_ctx *c, const struct pwru_event *ev)
+{
+	size_t i = (ev->skb >> 8) * 0x9E3779B97F4A7C15ULL >> 51 & (c->seen_cap - 1);
+	struct skb_seen *s = &c->seen[i];
+	__u64 d = 0;
+
+	if (s->skb == ev->skb && ev->ts >= s->ts)
+		d = ev->ts - s->ts;
+	s->skb = ev->skb;
+	s->ts = ev->ts;
+	return d;
+}
+
+static const char *l4_name(__u8 proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmp6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	}
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static void addr_str(const struct pwru_event *ev, const __u8 *a, char *buf, size_t len)
+{
+	if (ev->flags & PWRU_F_IPV6)
+		inet_ntop(AF_INET6, a, buf, len);
+	else
+		inet_ntop(AF_INET, a, buf, len);
+}
+
+char *output__tuple(const struct pwru_event *ev, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[8];
+	const struct pwru_tuple *t = &ev->tuple;
+	bool v6 = ev->flags & PWRU_F_IPV6;
+
+	if (!(ev->flags & PWRU_F_HAS_TUPLE)) {
+		snprintf(buf, len, "0.0.0.0:0->0.0.0.0:0(0)");
+		return buf;
+	}
+	addr_str(ev, t->saddr, s, sizeof(s));
+	addr_str(ev, t->daddr, d, sizeof(d));
+	snprintf(buf, len, v6 ? "[%s]:%u->[%s]:%u(%s)" : "%s:%u->%s:%u(%s)", s, t->sport, d,
+		 t->dport, l4_name(t->l4_proto, p, sizeof(p)));
+	return buf;
+}
+
+static const char *target_name(const struct out_ctx *c, const struct pwru_event *ev)
+{
+	if (ev->kind == PWRU_EV_TRACEPOINT)
+		return ev->func_id < c->nr_tps ? c->tp_names[ev->func_id] : NULL;
+	return ev->func_id < c->nr_funcs ? c->func_names[ev->func_id] : NULL;
+}
+
+char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len)
+{
+	const char *name = target_name(c, ev), *reason;
+	char fallback[64];
+
+	if (!name) {
+		if (ev->addr)
+			name = ksyms__format(c->ksyms, ev->addr, fallback, sizeof(fallback));
+		else
+			snprintf(fallback, sizeof(fallback), "func#%u", ev->func_id), name = fallback;
+	}
+	if (!(ev->flags & PWRU_F_HAS_DROP)) {
+		snprintf(buf, len, "%s", name);
+		return buf;
+	}
+	reason = drop_reasons__name(c->reasons, ev->drop_reason);
+	if (reason)
+		snprintf(buf, len, "%s(%s)", name, reason);
+	else if (c->reasons)
+		snprintf(buf, len, "%s(%u)", name, ev->drop_reason);
+	else
+		snprintf(buf, len, "%s", name); /* kernel without drop reasons */
+	return buf;
+}
+
+static bool is_plumbing(const char *sym)
+{
+	static const char *const prefixes[] = { "bpf_", "__bpf_", "__traceiter_", "trace_",
+						"__trace_", "kprobe_", "perf_", "fprobe",
+						"ftrace_", "arch_ftrace", "rethook", "0x" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * Caller from the stack when the backend could not read it directly: skip
+ * BPF, trampoline and tracing frames, then the traced function itself.
+ */
+static __u64 caller_from_stack(const struct out_ctx *c, const struct pwru_event *ev)
+{
+	__u64 ips[OUT_STACK_MAX] = {};
+	const char *self = target_name(c, ev);
+	int n;
+
+	if (!(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
+		return 0;
+	n = c->stack_lookup(c->stack_priv, ev->stack_id, ips, OUT_STACK_MAX);
+	for (int i = 0; i < n && ips[i]; i++) {
+		const struct ksym *k = ksyms__find(c->ksyms, ips[i]);
+
+		if (!k || is_plumbing(k->name))
+			continue;
+		if (ev->kind == PWRU_EV_FUNC && self && !strcmp(k->name, self))
+			continue;
+		return ips[i];
+	}
+	return 0;
+}
+
+static void process_str(const struct pwru_event *ev, char *buf, size_t len)
+{
+	char comm[PWRU_COMM_LEN + 1];
+
+	memcpy(comm, ev->comm, PWRU_COMM_LEN);
+	comm[PWRU_COMM_LEN] = '\0';
+	snprintf(buf, len, "%s:%u", comm[0] ? comm : "<empty>", ev->pid);
+}
+
+static void abs_time(const struct out_ctx *c, __u64 ts, char *buf, size_t len)
+{
+	__s64 ns = (__s64)ts + c->mono_to_real_ns;
+	time_t sec = ns / 1000000000LL;
+	struct tm tm;
+	char tmp[32];
+
+	localtime_r(&sec, &tm);
+	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03lld", tmp, (long long)(ns % 1000000000LL) / 1000000);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+void output__header(const struct out_ctx *c, FILE *out)
+{
+	if (c->json)
+		return;
+	if (c->ts == TS_ABSOLUTE)
+		fprintf(out, "%-23s ", "TIME");
+	fprintf(out, "%-18s %-3s %-16s", "SKB", "CPU", "PROCESS");
+	if (c->ts == TS_CURRENT || c->ts == TS_RELATIVE)
+		fprintf(out, " %-16s", "TIMESTAMP");
+	if (c->meta)
+		fprintf(out, " %-10s %-8s %-16s %-6s %-5s %-5s", "NETNS", "MARK/x", "IFACE", "PROTO",
+			"MTU", "LEN");
+	if (c->tuple)
+		fprintf(out, " %s", "TUPLE");
+	fprintf(out, " %s", "FUNC");
+	if (c->caller)
+		fprintf(out, " %s", "CALLER");
+	fputc('\n', out);
+}
+
+static void print_stack_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+{
+	__u64 ips[OUT_STACK_MAX] = {};
+	char sym[128];
+	int n;
+
+	if (!(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
+		return;
+	n = c->stack_lookup(c->stack_priv, ev->stack_id, ips, OUT_STACK_MAX);
+	for (int i = 0; i < n && ips[i]; i++)
+		fprintf(out, "\n%s", ksyms__format(c->ksyms, ips[i], sym, sizeof(sym)));
+}
+
+static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+{
+	char proc[48], func[192], tuple[128], sym[128], skb[24];
+	__u64 caller;
+
+	if (c->ts == TS_ABSOLUTE) {
+		abs_time(c, ev->ts, sym, sizeof(sym));
+		fprintf(out, "%-23s ", sym);
+	}
+	process_str(ev, proc, sizeof(proc));
+	snprintf(skb, sizeof(skb), "%#llx", (unsigned long long)ev->skb);
+	fprintf(out, "%-18s %-3u %-16s", skb, ev->cpu, proc);
+	if (c->ts == TS_CURRENT)
+		fprintf(out, " %-16llu", (unsigned long long)ev->ts);
+	else if (c->ts == TS_RELATIVE)
+		fprintf(out, " %-16llu", (unsigned long long)relative_ts(c, ev));
+	if (c->meta)
+		fprintf(out, " %-10u %-8x %-16s %#06x %-5u %-5u", ev->netns, ev->mark,
+			ev->ifname[0] ? ev->ifname : "0", ev->proto, ev->mtu, ev->len);
+	if (c->tuple)
+		fprintf(out, " %s", output__tuple(ev, tuple, sizeof(tuple)));
+	fprintf(out, " %s", output__func(c, ev, func, sizeof(func)));
+	if (c->caller) {
+		caller = ev->flags & PWRU_F_HAS_CALLER ? ev->caller : caller_from_stack(c, ev);
+		fprintf(out, " %s", caller ? ksyms__format(c->ksyms, caller, sym, sizeof(sym)) : "?");
+	}
+	/* where the skb was freed: what tells a netfilter drop from any other */
+	if (ev->flags & PWRU_F_HAS_DROP && ev->location)
+		fprintf(out, " location=%s", ksyms__format(c->ksyms, ev->location, sym, sizeof(sym)));
+	if (c->stack)
+		print_stack_text(c, ev, out);
+	fputc('\n', out);
+	return 0;
+}
+
+static void json_tuple(const struct pwru_event *ev, FILE *out)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	const struct pwru_tuple *t = &ev->tuple;
+
+	addr_str(ev, t->saddr, s, sizeof(s));
+	addr_str(ev, t->daddr, d, sizeof(d));
+	fprintf(out, ",\"tuple\":{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u,"
+		     "\"proto\":%u",
+		s, d, t->sport, t->dport, t->l4_proto);
+	if (t->l4_proto == IPPROTO_TCP)
+		fprintf(out, ",\"tcp_flags\":%u", t->tcp_flags);
+	fputc('}', out);
+}
+
+static void json_stack(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+{
+	__u64 ips[OUT_STACK_MAX] = {};
+	char sym[128];
+	int n;
+
+	if (!(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
+		return;
+	n = c->stack_lookup(c->stack_priv, ev->stack_id, ips, OUT_STACK_MAX);
+	fputs(",\"stack\":[", out);
+	for (int i = 0; i < n && ips[i]; i++) {
+		if (i)
+			fputc(',', out);
+		json_str(out, ksyms__format(c->ksyms, ips[i], sym, sizeof(sym)));
+	}
+	fputc(']', out);
+}
+
+static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+{
+	char buf[192];
+	__u64 caller;
+
+	fprintf(out, "{\"skb\":\"%#llx\",\"cpu\":%u,", (unsigned long long)ev->skb, ev->cpu);
+	process_str(ev, buf, sizeof(buf));
+	fputs("\"process\":", out);
+	json_str(out, buf);
+	fputs(",\"func\":", out);
+	json_str(out, output__func(c, ev, buf, sizeof(buf)));
+	fprintf(out, ",\"kind\":\"%s\"", ev->kind == PWRU_EV_TRACEPOINT ? "tracepoint" : "func");
+	if (c->caller) {
+		caller = ev->flags & PWRU_F_HAS_CALLER ? ev->caller : caller_from_stack(c, ev);
+		if (caller) {
+			fputs(",\"caller_func\":", out);
+			json_str(out, ksyms__format(c->ksyms, caller, buf, sizeof(buf)));
+		}
+	}
+	if (c->ts == TS_CURRENT)
+		fprintf(out, ",\"time\":%llu", (unsigned long long)ev->ts);
+	else if (c->ts == TS_RELATIVE)
+		fprintf(out, ",\"time\":%llu", (unsigned long long)relative_ts(c, ev));
+	else if (c->ts == TS_ABSOLUTE) {
+		abs_time(c, ev->ts, buf, sizeof(buf));
+		fprintf(out, ",\"time\":\"%s\"", buf);
+	}
+	if (c->meta) {
+		fprintf(out, ",\"netns\":%u,\"mark\":%u,\"iface\":", ev->netns, ev->mark);
+		json_str(out, ev->ifname[0] ? ev->ifname : "");
+		fprintf(out, ",\"ifindex\":%u,\"proto\":%u,\"mtu\":%u,\"len\":%u", ev->ifindex,
+			ev->proto, ev->mtu, ev->len);
+	}
+	if (ev->flags & PWRU_F_HAS_TUPLE)
+		json_tuple(ev, out);
+	if (ev->flags & PWRU_F_HAS_DROP) {
+		const char *r = drop_reasons__name(c->reasons, ev->drop_reason);
+
+		fprintf(out, ",\"drop_reason_code\":%u", ev->drop_reason);
+		if (r) {
+			fputs(",\"drop_reason\":", out);
+			json_str(out, r);
+		}
+		if (ev->location) {
+			fputs(",\"location\":", out);
+			json_str(out, ksyms__format(c->ksyms, ev->location, buf, sizeof(buf)));
+		}
+	}
+	if (c->stack)
+		json_stack(c, ev, out);
+	fputs("}\n", out);
+	return 0;
+}
+
+int output__event(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+{
+	if (c->json)
+		return event_json(c, ev, out);
+	return event_text(c, ev, out);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "pipeline.h"
+
+struct pipeline {
+	struct ring_buffer *rb;
+	struct perf_buffer *pb;
+	pipeline_cb cb;
+	void *ctx;
+	__u64 events;
+	__u64 perf_lost;
+	__u64 short_records;
+	bool stop;
+};
+
+static int deliver(struct pipeline *p, const void *data, size_t size)
+{
+	struct pwru_event ev;
+
+	/* perf records may be padded; anything shorter is a layout mismatch */
+	if (size < sizeof(ev)) {
+		p->short_records++;
+		return 0;
+	}
+	memcpy(&ev, data, sizeof(ev));
+	p->events++;
+	if (p->cb(p->ctx, &ev))
+		p->stop = true;
+	return p->stop ? 1 : 0;
+}
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	return deliver(ctx, data, size);
+}
+
+static void on_perf(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct pipeline *p = ctx;
+
+	if (!p->stop)
+		deliver(p, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 n)
+{
+	((struct pipeline *)ctx)->perf_lost += n;
+}
+
+struct pipeline *pipeline__new(int events_fd, bool perfbuf, pipeline_cb cb, void *ctx)
+{
+	struct pipeline *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->cb = cb;
+	p->ctx = ctx;
+	if (perfbuf)
+		p->pb = perf_buffer__new(events_fd, 256, on_perf, on_perf_lost, p, NULL);
+	else
+		p->rb = ring_buffer__new(events_fd, on_ringbuf, p, NULL);
+	if (!p->pb && !p->rb) {
+		int err = errno;
+
+		free(p);
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
+int pipeline__poll(struct pipeline *p, int timeout_ms)
+{
+	int n;
+
+	if (p->stop)
+		return 0;
+	n = p->rb ? ring_buffer__poll(p->rb, timeout_ms) : perf_buffer__poll(p->pb, timeout_ms);
+	/* the ring buffer callback returning 1 to stop is not an error */
+	if (n > 0 || p->stop)
+		return n > 0 ? n : 0;
+	return n;
+}
+
+int pipeline__drain(struct pipeline *p)
+{
+	if (p->stop)
+		return 0;
+	return p->rb ? ring_buffer__consume(p->rb) : perf_buffer__consume(p->pb);
+}
+
+__u64 pipeline__events(const struct pipeline *p)
+{
+	return p->events;
+}
+
+__u64 pipeline__lost(const struct pipeline *p, int lost_fd)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 total = p->perf_lost + p->short_records;
+	__u32 zero = 0;
+	__u64 *v;
+
+	if (lost_fd < 0 || ncpu <= 0)
+		return total;
+	v = calloc(ncpu, sizeof(*v));
+	if (v && !bpf_map_lookup_elem(lost_fd, &zero, v))
+		for (int i = 0; i < ncpu; i++)
+			total += v[i];
+	free(v);
+	return total;
+}
+
+bool pipeline__stopped(const struct pipeline *p)
+{
+	return p->stop;
+}
+
+void pipeline__free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	ring_buffer__free(p->rb);
+	perf_buffer__free(p->pb);
+	free(p);
+}

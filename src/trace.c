@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A trace run: choose a backend, attach, stream events, detach on exit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "trace.h"
+#include "backend.h"
+#include "drop_reason.h"
+#include "ksyms.h"
+#include "options.h"
+#include "output.h"
+#include "pipeline.h"
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	exiting = 1;
+}
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || (level == LIBBPF_INFO && !verbose_libbpf))
+		return 0;
+	if (!verbose_libbpf)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void trace__init_libbpf(void)
+{
+	verbose_libbpf = getenv("PWRU_DEBUG") != NULL;
+	libbpf_set_print(libbpf_print);
+}
+
+struct trace {
+	const struct options *o;
+	struct pwru_run run;
+	struct features *feat;
+	struct backend be;
+	struct ksyms *ksyms;
+	struct drop_reasons *reasons;
+	struct out_ctx out;
+	FILE *outf;
+	struct pipeline *pl;
+	__u64 printed;
+};
+
+static struct btf *load_btf(const char *path)
+{
+	struct btf *btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+
+	return libbpf_get_error(btf) ? NULL : btf;
+}
+
+static int discover(struct trace *t)
+{
+	struct discover_opts d = {
+		.kernel_btf = t->o->kernel_btf,
+		.filter_func = t->o->filter_func,
+		.all_kmods = t->o->all_kmods,
+	};
+
+	if (t->run.funcs.n)
+		return 0;
+	return skb_funcs__discover(&d, &t->run.funcs);
+}
+
+static double now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int try_backend(struct trace *t, const struct backend_ops *ops)
+{
+	int err;
+
+	memset(&t->be, 0, sizeof(t->be));
+	t->be.ops = ops;
+	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
+	t->be.kind = PWRU_EV_FUNC;
+	if (ops->id != PWRU_BE_TRACEPOINT) {
+		err = discover(t);
+		if (err)
+			return err;
+		if (!t->run.funcs.n)
+			return -ENOENT;
+	}
+	err = ops->open(&t->be, &t->run);
+	err = err ?: ops->attach(&t->be, &t->run);
+	if (err) {
+		ops->close(&t->be);
+		memset(&t->be, 0, sizeof(t->be));
+	}
+	return err;
+}
+
+static void be_close(struct trace *t)
+{
+	double t0;
+
+	if (!t->be.ops)
+		return;
+	t0 = now_secs();
+	t->be.ops->close(&t->be);
+	t->be.stats.detach_secs = now_secs() - t0;
+	t->be.ops = NULL;
+	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
+}
+
+/*
+ * Forced: that backend or exit 1 with the reason. Auto: the detector's
+ * choice, then the next ones if loading or attaching fails at run time.
+ */
+static int choose_backend(struct trace *t)
+{
+	char why[256], explain[512];
+	const char *remedy = NULL;
+	int be, err, first;
+
+	if (t->o->backend >= 0) {
+		be = t->o->backend;
+		if (!backend_ops_get(be)) {
+			fprintf(stderr, "pwru: backend %s is not built into this pwru\n",
+				pwru_backend_name(be));
+			return -ENOTSUP;
+		}
+		if (!features__usable(t->feat, be, why, sizeof(why), &remedy)) {
+			fprintf(stderr, "pwru: backend %s is not usable on this kernel: %s%s%s\n",
+				pwru_backend_name(be), why, remedy ? "; " : "", remedy ? remedy : "");
+			return -ENOTSUP;
+		}
+		err = try_backend(t, backend_ops_get(be));
+		if (err)
+			fprintf(stderr, "pwru: backend %s failed: %s\n", pwru_backend_name(be),
+				strerror(-err));
+		return err;
+	}
+	first = features__pick(t->feat, explain, sizeof(explain));
+	if (first < 0) {
+		fprintf(stderr, "pwru: no backend is usable on this kernel: %s\n", explain);
+		fprintf(stderr, "pwru: run `pwru check` for details\n");
+		return -ENOTSUP;
+	}
+	fprintf(stderr, "pwru: using backend %s\n", explain);
+	for (be = first; be < PWRU_BE__COUNT; be++) {
+		const struct backend_ops *ops = backend_ops_get(be);
+
+		if (!ops || (be != first && !features__usable(t->feat, be, why, sizeof(why), NULL)))
+			continue;
+		if (be != first)
+			fprintf(stderr, "pwru: falling back to backend %s\n", ops->name);
+		err = try_backend(t, ops);
+		if (!err)
+			return 0;
+		fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n", ops->name,
+			strerror(-err));
+	}
+	return -ENOTSUP;
+}
+
+static int stack_lookup(void *priv, __s32 id, __u64 *ips, size_t max)
+{
+	int fd = *(int *)priv;
+	__u64 buf[OUT_STACK_MAX] = {};
+	size_t n = 0;
+
+	if (id < 0 || bpf_map_lookup_elem(fd, &id, buf))
+		return -ENOENT;
+	bpf_map_delete_elem(fd, &id);
+	while (n < max && n < OUT_STACK_MAX && buf[n]) {
+		ips[n] = buf[n];
+		n++;
+	}
+	return n;
+}
+
+static int on_event(void *ctx, const struct pwru_event *ev)
+{
+	struct trace *t = ctx;
+
+	output__event(&t->out, ev, t->outf);
+	t->printed++;
+	return t->o->limit_lines && t->printed >= t->o->limit_lines;
+}
+
+static int setup_output(struct trace *t)
+{
+	int err;
+
+	t->outf = stdout;
+	if (t->o->output_file) {
+		t->outf = fopen(t->o->output_file, "w");
+		if (!t->outf) {
+			err = -errno;
+			fprintf(stderr, "pwru: --output-file: cannot open '%s': %s\n",
+				t->o->output_file, strerror(errno));
+			t->outf = NULL;
+			return err;
+		}
+	}
+	err = out_ctx__init(&t->out, t->o);
+	if (err)
+		return err;
+	t->ksyms = ksyms__load(NULL);
+	if (!t->ksyms)
+		fprintf(stderr, "pwru: warning: cannot read /proc/kallsyms (%s): addresses stay numeric\n",
+			strerror(errno));
+	t->reasons = drop_reasons__from_btf(t->run.btf);
+	t->out.ksyms = t->ksyms;
+	t->out.reasons = t->reasons;
+	return 0;
+}
+
+static void bind_names(struct trace *t)
+{
+	static const char **func_names;
+
+	if (t->be.kind == PWRU_EV_TRACEPOINT) {
+		t->out.tp_names = t->be.names;
+		t->out.nr_tps = t->be.nr_names;
+		return;
+	}
+	func_names = calloc(t->run.funcs.n + 1, sizeof(*func_names));
+	for (size_t i = 0; func_names && i < t->run.funcs.n; i++)
+		func_names[i] = t->run.funcs.v[i].name;
+	t->out.func_names = func_names;
+	t->out.nr_funcs = func_names ? t->run.funcs.n : 0;
+}
+
+static int write_ready_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	dprintf(fd, "%d\n", getpid());
+	close(fd);
+	return 0;
+}
+
+static int stream(struct trace *t)
+{
+	int err = 0;
+
+	t->pl = pipeline__new(t->be.events_fd, t->run.perfbuf, on_event, t);
+	if (!t->pl)
+		return -errno;
+	t->out.stack_lookup = stack_lookup;
+	t->out.stack_priv = &t->be.stacks_fd;
+	output__header(&t->out, t->outf);
+	fflush(t->outf);
+	if (t->o->ready_file) {
+		err = write_ready_file(t->o->ready_file);
+		if (err) {
+			fprintf(stderr, "pwru: --ready-file: cannot create '%s': %s\n",
+				t->o->ready_file, strerror(-err));
+			return err;
+		}
+	}
+	fprintf(stderr, "pwru: tracing; press Ctrl-C to stop\n");
+	while (!exiting && !pipeline__stopped(t->pl)) {
+		err = pipeline__poll(t->pl, 100);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0)
+			break;
+		err = 0;
+		if (t->outf == stdout)
+			fflush(stdout);
+	}
+	return err;
+}
+
+/* One line on stderr, after detach so that its time is known. */
+static void finish(struct trace *t)
+{
+	struct attach_stats st;
+	__u64 lost = 0, events = 0;
+
+	if (t->pl) {
+		pipeline__drain(t->pl);
+		events = pipeline__events(t->pl);
+		lost = pipeline__lost(t->pl, t->be.lost_fd);
+	}
+	be_close(t);
+	st = t->be.stats;
+	fprintf(stderr, "pwru: %llu events, %llu lost; %zu attached, %zu skipped; detached in %.2fs\n",
+		(unsigned long long)events, (unsigned long long)lost, st.attached, st.skipped,
+		st.detach_secs);
+}
+
+static void trace__free(struct trace *t)
+{
+	if (t->outf && t->outf != stdout)
+		fclose(t->outf);
+	else if (t->outf)
+		fflush(stdout);
+	pipeline__free(t->pl);
+	ksyms__free(t->ksyms);
+	drop_reasons__free(t->reasons);
+	free((void *)t->out.func_names);
+	out_ctx__free(&t->out);
+	skb_funcs__free(&t->run.funcs);
+	btf__free(t->run.btf);
+	features__free(t->feat);
+}
+
+static void fill_cfg(struct trace *t)
+{
+	struct pwru_cfg *c = &t->run.cfg;
+
+	c->netns = t->o->netns;
+	c->mark = t->o->mark;
+	c->mark_mask = t->o->mark_mask;
+	if (t->o->ifname)
+		snprintf(c->ifname, sizeof(c->ifname), "%s", t->o->ifname);
+	c->output_stack = t->o->output_stack;
+	c->output_caller = t->o->output_caller;
+	c->use_perfbuf = t->run.perfbuf;
+}
+
+static int prepare(struct trace *t)
+{
+	struct probe_opts po = { .kernel_btf = t->o->kernel_btf };
+	int err;
+
+	t->feat = features__new();
+	if (!t->feat)
+		return -ENOMEM;
+	err = features__probe(t->feat, &po);
+	if (err) {
+		fprintf(stderr, "pwru: probing the kernel failed: %s\n", strerror(-err));
+		return err;
+	}
+	t->run.opts = t->o;
+	t->run.feat = t->feat;
+	t->run.kernel_btf = t->o->kernel_btf;
+	t->run.perfbuf = !features__has_ringbuf(t->feat);
+	t->run.ringbuf_bytes = t->o->ringbuf_pages * (__u32)sysconf(_SC_PAGESIZE);
+	t->run.btf = load_btf(t->o->kernel_btf);
+	if (!t->run.btf) {
+		if (t->o->kernel_btf)
+			fprintf(stderr, "pwru: --kernel-btf: '%s' is not a readable BTF file\n",
+				t->o->kernel_btf);
+		else
+			fprintf(stderr, "pwru: this kernel has no BTF (/sys/kernel/btf/vmlinux); "
+					"pass --kernel-btf FILE\n");
+		return -ENOENT;
+	}
+	fill_cfg(t);
+	return 0;
+}
+
+int trace__run(const struct options *o)
+{
+	struct trace t = { .o = o };
+	int err;
+
+	err = prepare(&t);
+	if (!err)
+		err = setup_output(&t);
+	if (err)
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	err = choose_backend(&t);
+	if (err)
+		goto out;
+	attach_stats__print(&t.be.stats,
+			    t.be.kind == PWRU_EV_TRACEPOINT ? "tracepoints" : "functions", stderr);
+	bind_names(&t);
+	err = stream(&t);
+	finish(&t);
+out:
+	be_close(&t);
+	if (o->ready_file)
+		unlink(o->ready_file);
+	trace__free(&t);
+	return err ? 1 : 0;
+}
+
+int trace__list_funcs(const struct options *o)
+{
+	struct discover_opts d = {
+		.kernel_btf = o->kernel_btf,
+		.filter_func = o->filter_func,
+		.all_kmods = o->all_kmods,
+	};
+	struct skb_funcs f = {};
+	int err;
+
+	err = skb_funcs__discover(&d, &f);
+	if (err) {
+		fprintf(stderr, "pwru: --list-funcs: cannot discover functions: %s\n",
+			strerror(-err));
+		return 1;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		if (f.v[i].module)
+			printf("%s %d [%s]\n", f.v[i].name, f.v[i].skb_pos, f.v[i].module);
+		else
+			printf("%s %d\n", f.v[i].name, f.v[i].skb_pos);
+	}
+	fprintf(stderr, "pwru: %zu functions\n", f.n);
+	skb_funcs__free(&f);
+	return 0;
+}

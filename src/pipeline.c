@@ -27,11 +27,14 @@ static int deliver(struct pipeline *p, const void *data, size_t size)
 		p->short_records++;
 		return 0;
 	}
+	/* past --output-limit-lines: libbpf 1.1 keeps consuming, we stop printing */
+	if (p->stop)
+		return 0;
 	memcpy(&ev, data, sizeof(ev));
 	p->events++;
 	if (p->cb(p->ctx, &ev))
 		p->stop = true;
-	return p->stop ? 1 : 0;
+	return 0;
 }
 
 static int on_ringbuf(void *ctx, void *data, size_t size)

@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe the running kernel: files, config, privileges, and real load+attach
+ * of tiny raw-instruction programs, each undone at once. Never prints; every
+ * outcome lands in struct features (value, how, errno, detail, remedy).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <linux/perf_event.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "features_impl.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+/* Functions a probe may touch: exist on most kernels, called rarely. */
+static const char *const probe_funcs[] = { "bpf_fentry_test1", "do_nanosleep", "vfs_fsync" };
+#define RAW_TP_TARGET "net_dev_queue"
+
+struct features *features__new(void)
+{
+	struct features *f = calloc(1, sizeof(*f));
+	int i;
+
+	if (!f)
+		return NULL;
+	for (i = 0; i < FEAT__COUNT; i++)
+		f->f[i].val = -1;
+	snprintf(f->source, sizeof(f->source), "running kernel");
+	return f;
+}
+
+void features__free(struct features *f)
+{
+	free(f);
+}
+
+static void set(struct features *f, enum feat_id id, int v, enum feat_how how, int err,
+		const char *remedy, const char *fmt, ...)
+{
+	struct feat *ft = &f->f[id];
+	va_list ap;
+
+	ft->val = v;
+	ft->how = how;
+	ft->err = err;
+	ft->remedy = remedy;
+	va_start(ap, fmt);
+	vsnprintf(ft->detail, sizeof(ft->detail), fmt, ap);
+	va_end(ap);
+}
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "re");
+	int err = 0;
+
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, len, fp))
+		err = ferror(fp) ? -errno : -ENODATA;
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(fp);
+	return err;
+}
+
+static void probe_kernel(struct features *f)
+{
+	struct utsname u;
+
+	if (!uname(&u)) {
+		snprintf(f->release, sizeof(f->release), "%s", u.release);
+		snprintf(f->version, sizeof(f->version), "%s", u.version);
+		f->kver = feat__kver_parse(u.release);
+	}
+	/* Ubuntu: uname -r hides the upstream sublevel, this file has it. */
+	if (read_line("/proc/version_signature", f->version_signature,
+		      sizeof(f->version_signature)))
+		f->version_signature[0] = '\0';
+}
+
+static const struct {
+	enum feat_id id;
+	const char *sym;
+} config_syms[] = {
+	{ FEAT_CFG_KPROBES, "CONFIG_KPROBES" },
+	{ FEAT_CFG_KPROBE_EVENTS, "CONFIG_KPROBE_EVENTS" },
+	{ FEAT_CFG_FPROBE, "CONFIG_FPROBE" },
+	{ FEAT_CFG_FUNCTION_TRACER, "CONFIG_FUNCTION_TRACER" },
+	{ FEAT_CFG_DIRECT_CALLS, "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS" },
+	{ FEAT_CFG_DEBUG_INFO_BTF, "CONFIG_DEBUG_INFO_BTF" },
+	{ FEAT_CFG_BPF_EVENTS, "CONFIG_BPF_EVENTS" },
+	{ FEAT_CFG_BPF_JIT, "CONFIG_BPF_JIT" },
+};
+#define N_CONFIG (sizeof(config_syms) / sizeof(config_syms[0]))
+
+static void config_line(struct features *f, const char *line)
+{
+	size_t i, n;
+
+	for (i = 0; i < N_CONFIG; i++) {
+		n = strlen(config_syms[i].sym);
+		if (strncmp(line, config_syms[i].sym, n) || line[n] != '=')
+			continue;
+		if (line[n + 1] == 'y' || line[n + 1] == 'm')
+			set(f, config_syms[i].id, 1, FEAT_HOW_CONFIG, 0, NULL, "=%c (%s)",
+			    line[n + 1], f->config_source);
+		return;
+	}
+}
+
+static void probe_config(struct features *f)
+{
+	char paths[3][160], line[512];
+	gzFile gz = NULL;
+	size_t i;
+
+	/* gzopen reads plain files too */
+	snprintf(paths[0], sizeof(paths[0]), "/proc/config.gz");
+	snprintf(paths[1], sizeof(paths[1]), "/boot/config-%s", f->release);
+	snprintf(paths[2], sizeof(paths[2]), "/lib/modules/%s/config", f->release);
+	for (i = 0; i < 3 && !gz; i++) {
+		gz = gzopen(paths[i], "rb");
+		if (gz)
+			snprintf(f->config_source, sizeof(f->config_source), "%.*s",
+				 (int)sizeof(f->config_source) - 1, paths[i]);
+	}
+	if (!gz) {
+		for (i = 0; i < N_CONFIG; i++)
+			set(f, config_syms[i].id, -1, FEAT_HOW_UNKNOWN, ENOENT, NULL,
+			    "no kernel config found (/proc/config.gz, /boot, /lib/modules)");
+		return;
+	}
+	/* Found a config: a symbol that never appears is "not set". */
+	for (i = 0; i < N_CONFIG; i++)
+		set(f, config_syms[i].id, 0, FEAT_HOW_CONFIG, 0, NULL, "not set (%s)",
+		    f->config_source);
+	while (gzgets(gz, line, sizeof(line)))
+		config_line(f, line);
+	gzclose(gz);
+}
+
+static int count_module_btf(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/kernel/btf");
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, "vmlinux"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void probe_btf(struct features *f, const char *ext)
+{
+	struct btf *btf;
+	int n, err;
+
+	if (!access("/sys/kernel/btf/vmlinux", R_OK))
+		set(f, FEAT_BTF_VMLINUX, 1, FEAT_HOW_FILE, 0, NULL, "/sys/kernel/btf/vmlinux");
+	else
+		set(f, FEAT_BTF_VMLINUX, 0, FEAT_HOW_FILE, errno,
+		    "use a kernel with CONFIG_DEBUG_INFO_BTF=y, or pass --kernel-btf",
+		    "/sys/kernel/btf/vmlinux: %s", strerror(errno));
+	n = count_module_btf();
+	if (n > 0)
+		set(f, FEAT_BTF_MODULES, 1, FEAT_HOW_FILE, 0, NULL, "%d modules in /sys/kernel/btf", n);
+	else
+		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0, NULL,
+		    "no module BTF in /sys/kernel/btf");
+	if (!ext) {
+		set(f, FEAT_BTF_EXTERNAL, 0, FEAT_HOW_UNKNOWN, 0, NULL, "no --kernel-btf given");
+		return;
+	}
+	snprintf(f->kernel_btf, sizeof(f->kernel_btf), "%s", ext);
+	btf = btf__parse(ext, NULL);
+	err = libbpf_get_error(btf);
+	if (err) {
+		set(f, FEAT_BTF_EXTERNAL, 0, FEAT_HOW_FILE, -err,
+		    "pass a BTF or ELF file with a .BTF section for this exact kernel",
+		    "%s: cannot parse: %s", ext, strerror(-err));
+		return;
+	}
+	set(f, FEAT_BTF_EXTERNAL, 1, FEAT_HOW_FILE, 0, NULL, "%s (%u types)", ext,
+	    btf__type_cnt(btf));
+	btf__free(btf);
+}
+
+/* Mount point of the first file system of this type, or -ENOENT. */
+static int find_mount(const char *type, char *dir, size_t len)
+{
+	char line[1024], mdir[256], mtype[64];
+	FILE *fp = fopen("/proc/mounts", "re");
+	int err = -ENOENT;
+
+	if (!fp)
+		return -errno;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%*s %255s %63s", mdir, mtype) != 2 || strcmp(mtype, type))
+			continue;
+		snprintf(dir, len, "%s", mdir);
+		err = 0;
+		break;
+	}
+	fclose(fp);
+	return err;
+}
+
+static int parse_lockdown(const char *s)
+{
+	if (strstr(s, "[none]"))
+		return LOCKDOWN_NONE;
+	if (strstr(s, "[integrity]"))
+		return LOCKDOWN_INTEGRITY;
+	if (strstr(s, "[confidentiality]"))
+		return LOCKDOWN_CONFIDENTIALITY;
+	return LOCKDOWN_UNKNOWN;
+}
+
+static void probe_lockdown(struct features *f)
+{
+	char dir[256], path[300], buf[128];
+	bool mounted = false;
+	int err, mode;
+
+	if (find_mount("securityfs", dir, sizeof(dir))) {
+		snprintf(dir, sizeof(dir), "/sys/kernel/security");
+		if (mount("securityfs", dir, "securityfs", 0, NULL)) {
+			set(f, FEAT_LOCKDOWN, LOCKDOWN_UNKNOWN, FEAT_HOW_UNKNOWN, errno,
+			    "mount -t securityfs securityfs /sys/kernel/security",
+			    "securityfs not mounted and mounting it failed: %s", strerror(errno));
+			return;
+		}
+		mounted = true;
+	}
+	snprintf(path, sizeof(path), "%s/lockdown", dir);
+	err = read_line(path, buf, sizeof(buf));
+	if (err == -ENOENT) {
+		set(f, FEAT_LOCKDOWN, LOCKDOWN_NONE, FEAT_HOW_FILE, 0, NULL,
+		    "no %s: kernel without the lockdown LSM", path);
+	} else if (err) {
+		set(f, FEAT_LOCKDOWN, LOCKDOWN_UNKNOWN, FEAT_HOW_FILE, -err, NULL, "%s: %s", path,
+		    strerror(-err));
+	} else {
+		mode = parse_lockdown(buf);
+		set(f, FEAT_LOCKDOWN, mode, FEAT_HOW_FILE, 0, NULL, "%s%s", buf,
+		    mode == LOCKDOWN_CONFIDENTIALITY ?
+			    ": blocks kprobes, perf and BPF reads of kernel memory" :
+		    mode == LOCKDOWN_INTEGRITY ? ": tracing allowed" : "");
+	}
+	/* we only needed one read: leave the mount table as we found it */
+	if (mounted)
+		umount2(dir, MNT_DETACH);
+}
+
+static void probe_privs(struct features *f)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	static const struct {
+		enum feat_id id;
+		int cap;
+	} caps[] = { { FEAT_CAP_BPF, CAP_BPF },
+		     { FEAT_CAP_PERFMON, CAP_PERFMON },
+		     { FEAT_CAP_SYS_ADMIN, CAP_SYS_ADMIN } };
+	size_t i;
+	int has;
+
+	set(f, FEAT_ROOT, geteuid() == 0, FEAT_HOW_PROBE, 0,
+	    geteuid() ? "run pwru as root (sudo)" : NULL, "euid %u", geteuid());
+	if (syscall(SYS_capget, &hdr, data)) {
+		for (i = 0; i < 3; i++)
+			set(f, caps[i].id, -1, FEAT_HOW_UNKNOWN, errno, NULL, "capget: %s",
+			    strerror(errno));
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		has = !!(data[caps[i].cap / 32].effective & (1U << (caps[i].cap % 32)));
+		if (!has && caps[i].cap != CAP_SYS_ADMIN && f->kver &&
+		    f->kver < PWRU_KVER(5, 8, 0))
+			set(f, caps[i].id, 0, FEAT_HOW_VERSION, 0, NULL,
+			    "kernel < 5.8 has no such capability (CAP_SYS_ADMIN needed)");
+		else
+			set(f, caps[i].id, has, FEAT_HOW_PROBE, 0,
+			    has ? NULL : "run as root or grant it with setcap/capsh",
+			    has ? "effective" : "not in the effective set");
+	}
+}
+
+static void probe_tracefs(struct features *f)
+{
+	char path[300], c;
+	int fd, err = 0;
+
+	if (!find_mount("debugfs", f->debugfs, sizeof(f->debugfs)))
+		set(f, FEAT_DEBUGFS, 1, FEAT_HOW_FILE, 0, NULL, "mounted at %s", f->debugfs);
+	else
+		set(f, FEAT_DEBUGFS, 0, FEAT_HOW_FILE, 0, NULL, "not mounted (not needed)");
+
+	if (!find_mount("tracefs", f->tracefs, sizeof(f->tracefs))) {
+		set(f, FEAT_TRACEFS, 1, FEAT_HOW_FILE, 0, NULL, "mounted at %s", f->tracefs);
+	} else if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		/* left mounted on purpose: legacy kprobes and libbpf need it */
+		snprintf(f->tracefs, sizeof(f->tracefs), "/sys/kernel/tracing");
+		set(f, FEAT_TRACEFS, 1, FEAT_HOW_PROBE, 0, NULL,
+		    "was not mounted; pwru mounted it at /sys/kernel/tracing");
+	} else {
+		err = errno;
+		set(f, FEAT_TRACEFS, 0, FEAT_HOW_PROBE, err,
+		    "mount -t tracefs nodev /sys/kernel/tracing",
+		    "not mounted, and mounting failed: %s", strerror(err));
+		set(f, FEAT_FILTER_FUNCS, 0, FEAT_HOW_FILE, err, NULL, "no tracefs");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/available_filter_functions", f->tracefs);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &c, 1) < 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		set(f, FEAT_FILTER_FUNCS, 0, FEAT_HOW_FILE, err,
+		    "pwru reads /proc/kallsyms instead; nothing to do", "%s: %s", path,
+		    strerror(err));
+	else
+		set(f, FEAT_FILTER_FUNCS, 1, FEAT_HOW_FILE, 0, NULL, "%s readable", path);
+}
+
+static void probe_kprobe_files(struct features *f)
+{
+	char buf[32], path[300];
+	int err;
+
+	err = read_line("/sys/bus/event_source/devices/kprobe/type", buf, sizeof(buf));
+	if (err)
+		set(f, FEAT_KPROBE_PMU, 0, FEAT_HOW_FILE, -err, NULL,
+		    "no /sys/bus/event_source/devices/kprobe (%s)", strerror(-err));
+	else
+		set(f, FEAT_KPROBE_PMU, 1, FEAT_HOW_FILE, 0, NULL, "perf PMU type %s", buf);
+	if (!f->tracefs[0]) {
+		set(f, FEAT_KPROBE_EVENTS, -1, FEAT_HOW_UNKNOWN, 0, NULL, "no tracefs to look in");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/kprobe_events", f->tracefs);
+	if (!access(path, W_OK))
+		set(f, FEAT_KPROBE_EVENTS, 1, FEAT_HOW_FILE, 0, NULL, "%s", path);
+	else
+		set(f, FEAT_KPROBE_EVENTS, 0, FEAT_HOW_FILE, errno, NULL, "%s: %s", path,
+		    strerror(errno));
+}
+
+/* Helper and map probes, with the kernel version where probing cannot tell. */
+static void probe_helper(struct features *f, enum feat_id id, enum bpf_prog_type type,
+			 enum bpf_func_id fn, unsigned int since, const char *since_s,
+			 const char *missing)
+{
+	int r = type ? libbpf_probe_bpf_helper(type, fn, NULL) : -EOPNOTSUPP;
+
+	if (r > 0)
+		set(f, id, 1, FEAT_HOW_PROBE, 0, NULL, "supported (verifier accepts it)");
+	else if (!r)
+		set(f, id, 0, FEAT_HOW_PROBE, 0, NULL, "verifier rejects it: %s", missing);
+	else if (f->kver)
+		set(f, id, f->kver >= since, FEAT_HOW_VERSION, -r, NULL,
+		    "probe failed (%s); by version: %s %s", strerror(-r), since_s,
+		    f->kver >= since ? "or later" : "not reached");
+	else
+		set(f, id, -1, FEAT_HOW_UNKNOWN, -r, NULL, "probe failed: %s", strerror(-r));
+}
+
+static void probe_maps_helpers(struct features *f)
+{
+	enum bpf_prog_type t = BPF_PROG_TYPE_KPROBE;
+	int r;
+
+	r = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (r > 0)
+		set(f, FEAT_RINGBUF, 1, FEAT_HOW_PROBE, 0, NULL, "map created");
+	else if (!r)
+		set(f, FEAT_RINGBUF, 0, FEAT_HOW_PROBE, 0, NULL,
+		    "no ring buffer (5.8+): events go through the perf buffer");
+	else
+		set(f, FEAT_RINGBUF, f->kver >= PWRU_KVER(5, 8, 0), FEAT_HOW_VERSION, -r, NULL,
+		    "probe failed (%s); ring buffer since 5.8, perf buffer before",
+		    strerror(-r));
+
+	/* the kprobe type exists with CONFIG_BPF_EVENTS even without kprobes */
+	if (libbpf_probe_bpf_prog_type(t, NULL) <= 0)
+		t = BPF_PROG_TYPE_UNSPEC;
+	probe_helper(f, FEAT_PROBE_READ_KERNEL,
+		     t ? t : BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_probe_read_kernel,
+		     PWRU_KVER(5, 5, 0), "5.5",
+		     "pre-5.5 kernel (libbpf falls back to bpf_probe_read) or lockdown");
+	probe_helper(f, FEAT_GET_FUNC_IP, t, BPF_FUNC_get_func_ip, PWRU_KVER(5, 15, 0),
+		     "5.15 (kprobe)", "kernel < 5.15: no function IP from kprobes");
+	probe_helper(f, FEAT_ATTACH_COOKIE, t, BPF_FUNC_get_attach_cookie, PWRU_KVER(5, 15, 0),
+		     "5.15", "kernel < 5.15: no BPF cookies");
+	probe_helper(f, FEAT_SNPRINTF_BTF, t ? t : BPF_PROG_TYPE_RAW_TRACEPOINT,
+		     BPF_FUNC_snprintf_btf, PWRU_KVER(5, 10, 0), "5.10", "kernel < 5.10");
+}
+
+/* r0 = 0; exit: enough for every program type we probe. */
+static const struct bpf_insn ret0[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static int load(struct features *f, enum bpf_prog_type type, enum bpf_attach_type eat,
+		__u32 btf_id, char *log, size_t log_len)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = eat,
+		    .attach_btf_id = btf_id, .kern_version = f->kver, .log_buf = log,
+		    .log_size = log_len, .log_level = 1);
+	int fd;
+
+	log[0] = '\0';
+	fd = bpf_prog_load(type, "pwru_probe", "GPL", ret0, 2, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The last non-empty line of a verifier log, for the detail column. */
+static const char *log_tail(char *log)
+{
+	char *end = log + strlen(log), *p;
+
+	while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+		*--end = '\0';
+	p = strrchr(log, '\n');
+	return p ? p + 1 : log;
+}
+
+static void probe_result(struct features *f, enum feat_id id, int err, const char *stage,
+			 char *log)
+{
+	char why[256];
+	const char *rem, *tail = log ? log_tail(log) : "";
+
+	if (!err) {
+		set(f, id, 1, FEAT_HOW_PROBE, 0, NULL, "%s", stage);
+		return;
+	}
+	f->f[id].val = 0;
+	f->f[id].err = err;
+	feat__explain(f, id, NULL, 0, why, sizeof(why), &rem);
+	set(f, id, 0, FEAT_HOW_PROBE, err, rem, "%s %s: %s%s%s", stage,
+	    feat__errno_name(err) ? feat__errno_name(err) : strerror(err), why,
+	    *tail ? "; verifier: " : (stage[0] == 'l' ? " (empty verifier log)" : ""), tail);
+}
+
+static void probe_fentry(struct features *f, char *log, size_t log_len)
+{
+	struct btf *btf;
+	int id = -ENOENT, fd, lfd = -1, err;
+	size_t i;
+
+	if (f->f[FEAT_BTF_VMLINUX].val != 1) {
+		probe_result(f, FEAT_PROBE_FENTRY, ENOENT, "skipped", NULL);
+		return;
+	}
+	btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(btf)) {
+		probe_result(f, FEAT_PROBE_FENTRY, -libbpf_get_error(btf), "vmlinux BTF load",
+			     NULL);
+		return;
+	}
+	for (i = 0; i < sizeof(probe_funcs) / sizeof(probe_funcs[0]) && id < 0; i++)
+		id = btf__find_by_name_kind(btf, probe_funcs[i], BTF_KIND_FUNC);
+	btf__free(btf);
+	if (id < 0) {
+		probe_result(f, FEAT_PROBE_FENTRY, ESRCH, "lookup", NULL);
+		return;
+	}
+	fd = load(f, BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id, log, log_len);
+	if (fd < 0) {
+		probe_result(f, FEAT_PROBE_FENTRY, -fd, "load", log);
+		return;
+	}
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
+	/* 5.5-5.9 attach tracing programs through raw_tracepoint_open only */
+	if (lfd < 0 && (errno == EINVAL || errno == EOPNOTSUPP))
+		lfd = bpf_raw_tracepoint_open(NULL, fd);
+	err = lfd < 0 ? errno : 0;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	probe_result(f, FEAT_PROBE_FENTRY, err, err ? "attach" : "loaded and attached, then detached",
+		     NULL);
+}
+
+static void probe_kprobe_multi(struct features *f, char *log, size_t log_len)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	const char *syms[1];
+	int fd, lfd = -1, err = ESRCH;
+	size_t i;
+
+	fd = load(f, BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0, log, log_len);
+	if (fd < 0) {
+		probe_result(f, FEAT_PROBE_KPROBE_MULTI, -fd, "load", log);
+		return;
+	}
+	/* the load succeeds on kernels that cannot attach: really attach */
+	lo.kprobe_multi.syms = syms;
+	lo.kprobe_multi.cnt = 1;
+	for (i = 0; i < sizeof(probe_funcs) / sizeof(probe_funcs[0]); i++) {
+		syms[0] = probe_funcs[i];
+		lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+		err = lfd < 0 ? errno : 0;
+		/* only a missing symbol is worth another try */
+		if (err != ESRCH && err != ENOENT)
+			break;
+	}
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	probe_result(f, FEAT_PROBE_KPROBE_MULTI, err,
+		     err ? "attach" : "loaded and attached, then detached", NULL);
+}
+
+static int perf_open(struct perf_event_attr *attr)
+{
+	int fd = syscall(SYS_perf_event_open, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int kprobe_pmu_open(const char *func)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr) };
+	char buf[32];
+	int err;
+
+	err = read_line("/sys/bus/event_source/devices/kprobe/type", buf, sizeof(buf));
+	if (err)
+		return err;
+	attr.type = atoi(buf);
+	attr.config1 = (__u64)(uintptr_t)func;
+	return perf_open(&attr);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Legacy kprobe_events: a pwru_-prefixed event, removed by the caller. */
+static int kprobe_legacy_open(struct features *f, const char *func, char *ev, size_t ev_len)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT };
+	char path[400], cmd[200], buf[32];
+	int err;
+
+	snprintf(ev, ev_len, "pwru_probe_%d", getpid());
+	snprintf(path, sizeof(path), "%s/kprobe_events", f->tracefs);
+	snprintf(cmd, sizeof(cmd), "p:kprobes/%s %s\n", ev, func);
+	err = write_file(path, cmd);
+	if (err) {
+		ev[0] = '\0';
+		return err;
+	}
+	snprintf(path, sizeof(path), "%s/events/kprobes/%s/id", f->tracefs, ev);
+	err = read_line(path, buf, sizeof(buf));
+	if (err)
+		return err;
+	attr.config = strtoull(buf, NULL, 10);
+	return perf_open(&attr);
+}
+
+static void kprobe_legacy_remove(struct features *f, const char *ev)
+{
+	char path[400], cmd[200];
+
+	snprintf(path, sizeof(path), "%s/kprobe_events", f->tracefs);
+	snprintf(cmd, sizeof(cmd), "-:kprobes/%s\n", ev);
+	write_file(path, cmd);
+}
+
+static void probe_kprobe(struct features *f, char *log, size_t log_len)
+{
+	bool legacy = f->f[FEAT_KPROBE_PMU].val != 1 && f->f[FEAT_KPROBE_EVENTS].val == 1;
+	char ev[64] = "";
+	int fd, pfd, err = 0;
+
+	fd = load(f, BPF_PROG_TYPE_KPROBE, 0, 0, log, log_len);
+	if (fd < 0) {
+		probe_result(f, FEAT_PROBE_KPROBE, -fd, "load", log);
+		return;
+	}
+	pfd = legacy ? kprobe_legacy_open(f, probe_funcs[1], ev, sizeof(ev)) :
+		       kprobe_pmu_open(probe_funcs[1]);
+	if (pfd < 0)
+		err = -pfd;
+	else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd))
+		err = errno;
+	if (pfd >= 0)
+		close(pfd);
+	if (ev[0])
+		kprobe_legacy_remove(f, ev);
+	close(fd);
+	probe_result(f, FEAT_PROBE_KPROBE, err,
+		     err ? (legacy ? "attach (legacy kprobe_events)" : "attach (kprobe PMU)") :
+		     legacy ? "attached through legacy kprobe_events, then removed" :
+			      "attached through the kprobe PMU, then detached",
+		     NULL);
+}
+
+static void probe_raw_tp(struct features *f, char *log, size_t log_len)
+{
+	int fd, lfd, err;
+
+	fd = load(f, BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, log, log_len);
+	if (fd < 0) {
+		probe_result(f, FEAT_PROBE_RAW_TP, -fd, "load", log);
+		return;
+	}
+	lfd = bpf_raw_tracepoint_open(RAW_TP_TARGET, fd);
+	err = lfd < 0 ? errno : 0;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	probe_result(f, FEAT_PROBE_RAW_TP, err,
+		     err ? "attach" : "attached to " RAW_TP_TARGET ", then detached", NULL);
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+int features__probe(struct features *f, const struct probe_opts *o)
+{
+	static const struct probe_opts none = {};
+	libbpf_print_fn_t old;
+	char *log;
+
+	if (!f)
+		return -EINVAL;
+	if (!o)
+		o = &none;
+	log = malloc(4096);
+	if (!log)
+		return -ENOMEM;
+	old = libbpf_set_print(silent);
+	probe_kernel(f);
+	probe_config(f);
+	probe_btf(f, o->kernel_btf);
+	probe_privs(f);
+	probe_lockdown(f);
+	probe_tracefs(f);
+	probe_kprobe_files(f);
+	probe_maps_helpers(f);
+	if (!o->skip_load_probes) {
+		probe_fentry(f, log, 4096);
+		probe_kprobe_multi(f, log, 4096);
+		probe_kprobe(f, log, 4096);
+		probe_raw_tp(f, log, 4096);
+	}
+	libbpf_set_print(old);
+	free(log);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The inside of struct features, for probe-detect/ and its unit tests.
+ * Everything else goes through the accessors in features.h.
+ */
+#ifndef PWRU_FEATURES_IMPL_H
+#define PWRU_FEATURES_IMPL_H
+
+#include "features.h"
+
+enum feat_id {
+	/* kernel config: val 1 = y or m, 0 = not set, -1 = no config found */
+	FEAT_CFG_KPROBES = 0,
+	FEAT_CFG_KPROBE_EVENTS,
+	FEAT_CFG_FPROBE,
+	FEAT_CFG_FUNCTION_TRACER,
+	FEAT_CFG_DIRECT_CALLS, /* DYNAMIC_FTRACE_WITH_DIRECT_CALLS */
+	FEAT_CFG_DEBUG_INFO_BTF,
+	FEAT_CFG_BPF_EVENTS,
+	FEAT_CFG_BPF_JIT,
+	/* BTF */
+	FEAT_BTF_VMLINUX,
+	FEAT_BTF_MODULES,
+	FEAT_BTF_EXTERNAL, /* --kernel-btf given and parsable */
+	/* val is an enum lockdown_mode here, not a yes/no */
+	FEAT_LOCKDOWN,
+	/* privileges */
+	FEAT_ROOT,
+	FEAT_CAP_BPF,
+	FEAT_CAP_PERFMON,
+	FEAT_CAP_SYS_ADMIN,
+	/* tracing file systems */
+	FEAT_TRACEFS,
+	FEAT_DEBUGFS,
+	FEAT_FILTER_FUNCS, /* available_filter_functions readable */
+	FEAT_KPROBE_PMU,
+	FEAT_KPROBE_EVENTS, /* legacy <tracefs>/kprobe_events */
+	/* maps and helpers */
+	FEAT_RINGBUF,
+	FEAT_PROBE_READ_KERNEL,
+	FEAT_GET_FUNC_IP,
+	FEAT_ATTACH_COOKIE,
+	FEAT_SNPRINTF_BTF,
+	/* real load + attach probes */
+	FEAT_PROBE_FENTRY,
+	FEAT_PROBE_KPROBE_MULTI,
+	FEAT_PROBE_KPROBE,
+	FEAT_PROBE_RAW_TP,
+	FEAT__COUNT,
+};
+
+enum lockdown_mode {
+	LOCKDOWN_UNKNOWN = -1,
+	LOCKDOWN_NONE = 0,
+	LOCKDOWN_INTEGRITY = 1,
+	LOCKDOWN_CONFIDENTIALITY = 2,
+};
+
+struct features {
+	char source[256]; /* "running kernel" or the profile path */
+	char release[65]; /* uname -r */
+	char version[256]; /* uname -v */
+	char version_signature[128]; /* Ubuntu's /proc/version_signature, or "" */
+	unsigned int kver; /* KERNEL_VERSION() of release, 0 if unparsable */
+	char config_source[160]; /* file the config came from, "" if none */
+	char kernel_btf[256]; /* --kernel-btf path, or "" */
+	char tracefs[128]; /* mount point, or "" */
+	char debugfs[128];
+	struct feat f[FEAT__COUNT];
+};
+
+struct feat_info {
+	const char *key; /* profile and JSON key, e.g. "probe.fentry" */
+	const char *label; /* report label, e.g. "fentry load+attach" */
+};
+
+extern const struct feat_info feat_info[FEAT__COUNT];
+
+#define PWRU_KVER(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
+
+unsigned int feat__kver_parse(const char *release);
+const char *feat__errno_name(int err); /* "EPERM", or NULL if not known */
+int feat__errno_parse(const char *s); /* "EPERM" or "1" -> 1; -EINVAL */
+const char *feat__lockdown_name(int mode);
+/* Find a feature by key; -ENOENT if none. */
+int feat__find(const char *key);
+
+/*
+ * What the outcome of feature id means on this kernel: a short phrase for
+ * verdicts ("no CONFIG_FPROBE"), a longer sentence for the report, and a
+ * remedy (static or NULL). Either buffer may be NULL.
+ */
+void feat__explain(const struct features *f, enum feat_id id, char *brief, size_t brief_len,
+		   char *lng, size_t lng_len, const char **remedy);
+
+/* Re-derive the detail strings of probe entries from their errno (profiles). */
+void feat__fill_details(struct features *f);
+
+#endif /* PWRU_FEATURES_IMPL_H */

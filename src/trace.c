@@ -135,14 +135,14 @@ static int choose_backend(struct trace *t)
 
 	if (t->o->backend >= 0) {
 		be = t->o->backend;
-		if (!backend_ops_get(be)) {
-			fprintf(stderr, "pwru: backend %s is not built into this pwru\n",
-				pwru_backend_name(be));
-			return -ENOTSUP;
-		}
 		if (!features__usable(t->feat, be, why, sizeof(why), &remedy)) {
 			fprintf(stderr, "pwru: backend %s is not usable on this kernel: %s%s%s\n",
 				pwru_backend_name(be), why, remedy ? "; " : "", remedy ? remedy : "");
+			return -ENOTSUP;
+		}
+		if (!backend_ops_get(be)) {
+			fprintf(stderr, "pwru: backend %s is not built into this pwru\n",
+				pwru_backend_name(be));
 			return -ENOTSUP;
 		}
 		err = try_backend(t, backend_ops_get(be));

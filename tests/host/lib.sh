@@ -1,0 +1,84 @@
+# Shared helpers for host tests. Tests run from the repository root, as root.
+set -eu
+
+PWRU=${PWRU:-./pwru}
+TMP=$(mktemp -d /tmp/pwru-test.XXXXXX)
+PWRU_PID=
+
+cleanup() {
+	[ -n "$PWRU_PID" ] && kill -INT "$PWRU_PID" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || fail "host tests must run as root"
+}
+
+mount_fs() {
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+}
+
+# start_pwru OUTFILE ARGS...: start in the background, wait for the ready file
+start_pwru() {
+	out=$1
+	shift
+	rm -f "$TMP/ready"
+	"$PWRU" --ready-file "$TMP/ready" --output-file "$out" "$@" 2>"$out.err" &
+	PWRU_PID=$!
+	i=0
+	while [ ! -e "$TMP/ready" ]; do
+		kill -0 "$PWRU_PID" 2>/dev/null || { cat "$out.err" >&2; fail "pwru exited before it was ready"; }
+		i=$((i + 1))
+		[ $i -lt 600 ] || fail "pwru not ready after 60s"
+		sleep 0.1
+	done
+}
+
+# stop_pwru: SIGINT, wait, require exit 0
+stop_pwru() {
+	kill -INT "$PWRU_PID"
+	rc=0
+	wait "$PWRU_PID" || rc=$?
+	PWRU_PID=
+	[ $rc = 0 ] || fail "pwru exited $rc after SIGINT"
+}
+
+# expect_error EXPECTED_RC 'message substring' ARGS...
+expect_error() {
+	want_rc=$1
+	want_msg=$2
+	shift 2
+	rc=0
+	"$PWRU" "$@" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+	[ "$rc" = "$want_rc" ] || fail "pwru $*: exit $rc, want $want_rc ($(cat "$TMP/stderr"))"
+	grep -qF -- "$want_msg" "$TMP/stderr" ||
+		fail "pwru $*: stderr '$(cat "$TMP/stderr")' lacks '$want_msg'"
+	[ "$(wc -l <"$TMP/stderr")" -ge 1 ] || fail "pwru $*: no error line"
+}
+
+bpf_prog_ids() {
+	bpftool prog list -j | python3 -c 'import json,sys; print("\n".join(str(p["id"]) for p in json.load(sys.stdin)))' | sort
+}
+
+bpf_link_ids() {
+	bpftool link list -j | python3 -c 'import json,sys; print("\n".join(str(p["id"]) for p in json.load(sys.stdin)))' | sort
+}
+
+send_udp() {
+	python3 - "$1" "$2" "${3:-3}" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[3])):
+    try:
+        s.sendto(b"pwru", (sys.argv[1], int(sys.argv[2])))
+    except PermissionError:
+        pass  # EPERM is how a netfilter drop on OUTPUT looks to the sender
+PY
+}

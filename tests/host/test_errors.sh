@@ -1,0 +1,43 @@
+# Every user-facing error of the binary: one line on stderr naming the
+# option, and the documented exit code (2 bad usage, 1 cannot trace).
+. tests/host/lib.sh
+need_root
+mount_fs
+
+expect_error 2 "--probe-backend: 'bogus' is not one of" --probe-backend bogus
+expect_error 2 "--probe-backend: 'x' is not one of" --backend x
+expect_error 2 "--filter-func: invalid regular expression '('" --filter-func '('
+expect_error 2 "--filter-netns: cannot stat '/nonexistent'" --filter-netns /nonexistent
+expect_error 2 "--filter-netns: 'inode:abc' is not a valid inode number" --filter-netns inode:abc
+expect_error 2 "--filter-mark: 'zz' is not a 32-bit number" --filter-mark zz
+expect_error 2 "--filter-mark: mask in '1/0' is not a non-zero" --filter-mark 1/0
+expect_error 2 "--filter-mark: '0x100000000' is not a 32-bit number" --filter-mark 0x100000000
+expect_error 2 "--filter-ifname: 'aaaaaaaaaaaaaaaaaaaa' is not an interface name" --filter-ifname aaaaaaaaaaaaaaaaaaaa
+expect_error 2 "--output-limit-lines: '0' is not a positive integer" --output-limit-lines 0
+expect_error 2 "--output-limit-lines: '-3' is not a positive integer" --output-limit-lines -3
+expect_error 2 "--timestamp: 'later' is not one of none, current, relative, absolute" --timestamp later
+expect_error 2 "--kernel-btf: cannot read '/nonexistent'" --kernel-btf /nonexistent
+expect_error 2 "--ringbuf-pages: '3' is not a power of two" --ringbuf-pages 3
+expect_error 2 "unknown option '--frobnicate'" --frobnicate
+expect_error 2 "option '--filter-func' requires a value" --filter-func
+expect_error 2 "pcap filters are not supported yet" 'host 1.1.1.1'
+expect_error 2 "check: option '--output-tuple' does not apply" check --output-tuple
+expect_error 2 "check: unexpected argument 'extra'" check extra
+
+# Run-time errors: exit 1 with the reason.
+expect_error 1 "--output-file: cannot open '/nonexistent/dir/f'" --probe-backend tracepoint --output-file /nonexistent/dir/f
+expect_error 1 "backend kprobe is not usable on this kernel" --probe-backend kprobe
+expect_error 1 "backend fentry is not usable on this kernel" --probe-backend fentry
+expect_error 1 "backend kprobe-multi is not usable on this kernel" --probe-backend kprobe-multi
+echo "not btf" >"$TMP/bad.btf"
+expect_error 1 "--kernel-btf: '$TMP/bad.btf' is not a readable BTF file" --probe-backend tracepoint --kernel-btf "$TMP/bad.btf"
+
+# --help tells the truth about every option it lists.
+"$PWRU" --help >"$TMP/help"
+for opt in $(grep -oE -- '--[a-z][a-z-]+' "$TMP/help" | sort -u); do
+	case $opt in --help | --version | --list-funcs) continue ;; esac
+	# --version after the option makes pwru exit before it would trace
+	"$PWRU" "$opt" x --version 2>"$TMP/e" >/dev/null </dev/null || true
+	! grep -q "unknown option" "$TMP/e" || fail "--help lists $opt but pwru does not know it"
+done
+"$PWRU" --version | grep -q '^backends: .*tracepoint' || fail "--version lacks the backends line"

@@ -445,19 +445,6 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 		*remedy = rem;
 }
 
-void feat__fill_details(struct features *f)
-{
-	static const enum feat_id probes[] = { FEAT_PROBE_FENTRY, FEAT_PROBE_KPROBE_MULTI,
-					       FEAT_PROBE_KPROBE, FEAT_PROBE_RAW_TP };
-	size_t i;
-
-	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		struct feat *ft = &f->f[probes[i]];
-
-		feat__explain(f, probes[i], NULL, 0, ft->detail, sizeof(ft->detail), &ft->remedy);
-	}
-}
-
 static bool has_any_btf(const struct features *f)
 {
 	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1;

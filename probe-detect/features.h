@@ -57,6 +57,8 @@ int features__load_profile(struct features *f, const char *path);
 /*
  * Is this backend usable? On false, why (one line) and remedy are filled.
  * remedy may be set to NULL when there is nothing the user can do.
+ * On true, why gets a short note (e.g. "load+attach probe succeeded") and
+ * remedy is NULL. why and remedy may be NULL.
  */
 bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		      size_t why_len, const char **remedy);
@@ -73,7 +75,11 @@ bool features__has_attach_cookie(const struct features *f);
 bool features__has_get_func_ip(const struct features *f);
 bool features__has_kprobe_pmu(const struct features *f);
 
-/* `pwru check`: human report or one JSON document. */
+/*
+ * `pwru check`: human report or one JSON document. Returns 0 when at least
+ * one backend is usable and 1 when none is (use it as the exit code), or a
+ * negative errno (-EINVAL, -EIO) when the report could not be written.
+ */
 int check__report(const struct features *f, FILE *out, bool json);
 
 #endif /* PWRU_FEATURES_H */

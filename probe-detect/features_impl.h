@@ -66,6 +66,7 @@ struct features {
 	char kernel_btf[256]; /* --kernel-btf path, or "" */
 	char tracefs[128]; /* mount point, or "" */
 	char debugfs[128];
+	char error[160]; /* why features__load_profile() failed, "" otherwise */
 	struct feat f[FEAT__COUNT];
 };
 
@@ -92,8 +93,5 @@ int feat__find(const char *key);
  */
 void feat__explain(const struct features *f, enum feat_id id, char *brief, size_t brief_len,
 		   char *lng, size_t lng_len, const char **remedy);
-
-/* Re-derive the detail strings of probe entries from their errno (profiles). */
-void feat__fill_details(struct features *f);
 
 #endif /* PWRU_FEATURES_IMPL_H */

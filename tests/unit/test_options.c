@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing: every value and every error, without a kernel. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "options.h"
+#include "features.h"
+
+static struct options o;
+static char err[512];
+
+#define ARGV(...) ((char *[]){ "pwru", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "pwru", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(...) options__parse(&o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), err, sizeof(err))
+
+static void teardown(void)
+{
+	options__free(&o);
+	err[0] = '\0';
+}
+
+START_TEST(defaults)
+{
+	char *argv[] = { "pwru", NULL };
+
+	ck_assert_int_eq(options__parse(&o, 1, argv, err, sizeof(err)), 0);
+	ck_assert_int_eq(o.cmd, CMD_TRACE);
+	ck_assert_int_eq(o.backend, -1);
+	ck_assert_int_eq(o.timestamp, TS_NONE);
+	ck_assert_uint_eq(o.mark_mask, 0);
+	ck_assert_uint_eq(o.ringbuf_pages, 4096);
+}
+END_TEST
+
+START_TEST(backends)
+{
+	ck_assert_int_eq(PARSE("--probe-backend", "fentry"), 0);
+	ck_assert_int_eq(o.backend, PWRU_BE_FENTRY);
+	ck_assert_int_eq(PARSE("--backend", "kprobe-multi"), 0);
+	ck_assert_int_eq(o.backend, PWRU_BE_KPROBE_MULTI);
+	ck_assert_int_eq(PARSE("--probe-backend=kprobe"), 0);
+	ck_assert_int_eq(o.backend, PWRU_BE_KPROBE);
+	ck_assert_int_eq(PARSE("--probe-backend", "tracepoint"), 0);
+	ck_assert_int_eq(o.backend, PWRU_BE_TRACEPOINT);
+	ck_assert_int_eq(PARSE("--probe-backend", "auto"), 0);
+	ck_assert_int_eq(o.backend, -1);
+	ck_assert_int_eq(PARSE("--probe-backend", "kprobes"), -EINVAL);
+	ck_assert_str_eq(err, "--probe-backend: 'kprobes' is not one of auto, fentry, "
+			      "kprobe-multi, kprobe, tracepoint");
+}
+END_TEST
+
+START_TEST(mark)
+{
+	ck_assert_int_eq(PARSE("--filter-mark", "0x10"), 0);
+	ck_assert_uint_eq(o.mark, 0x10);
+	ck_assert_uint_eq(o.mark_mask, 0xffffffff);
+	ck_assert_int_eq(PARSE("--filter-mark", "0x1f/0xf0"), 0);
+	ck_assert_uint_eq(o.mark, 0x10);
+	ck_assert_uint_eq(o.mark_mask, 0xf0);
+	ck_assert_int_eq(PARSE("--filter-mark", "12abc"), -EINVAL);
+	ck_assert_str_eq(err, "--filter-mark: '12abc' is not a 32-bit number (MARK[/MASK])");
+	ck_assert_int_eq(PARSE("--filter-mark", "1/"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "mask in '1/'"));
+	ck_assert_int_eq(PARSE("--filter-mark", "-1"), -EINVAL);
+}
+END_TEST
+
+START_TEST(netns)
+{
+	struct stat st;
+
+	ck_assert_int_eq(PARSE("--filter-netns", "inode:4026531840"), 0);
+	ck_assert_uint_eq(o.netns, 4026531840u);
+	ck_assert_int_eq(PARSE("--filter-netns", "/proc/self/ns/net"), 0);
+	ck_assert_int_eq(stat("/proc/self/ns/net", &st), 0);
+	ck_assert_uint_eq(o.netns, st.st_ino);
+	ck_assert_int_eq(PARSE("--filter-netns", "inode:0"), -EINVAL);
+	ck_assert_str_eq(err, "--filter-netns: 'inode:0' is not a valid inode number");
+	ck_assert_int_eq(PARSE("--filter-netns", "/no/such/ns"), -EINVAL);
+	ck_assert_str_eq(err, "--filter-netns: cannot stat '/no/such/ns': No such file or directory");
+}
+END_TEST
+
+START_TEST(func_regex)
+{
+	ck_assert_int_eq(PARSE("--filter-func", "ip_.*"), 0);
+	ck_assert_str_eq(o.filter_func, "ip_.*");
+	ck_assert_int_eq(PARSE("--filter-func", "a[b"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--filter-func: invalid regular expression 'a[b'"));
+}
+END_TEST
+
+START_TEST(outputs)
+{
+	ck_assert_int_eq(PARSE("--output-tuple", "--output-meta", "--output-json", "--output-stack",
+			       "--output-caller", "--output-file", "/tmp/x", "--output-limit-lines",
+			       "7", "--timestamp", "relative", "--ready-file", "/tmp/r"),
+			 0);
+	ck_assert(o.output_tuple && o.output_meta && o.output_json && o.output_stack &&
+		  o.output_caller);
+	ck_assert_str_eq(o.output_file, "/tmp/x");
+	ck_assert_uint_eq(o.limit_lines, 7);
+	ck_assert_int_eq(o.timestamp, TS_RELATIVE);
+	ck_assert_str_eq(o.ready_file, "/tmp/r");
+	ck_assert_int_eq(PARSE("--timestamp", "absolute"), 0);
+	ck_assert_int_eq(o.timestamp, TS_ABSOLUTE);
+	ck_assert_int_eq(PARSE("--timestamp", "now"), -EINVAL);
+	ck_assert_str_eq(err, "--timestamp: 'now' is not one of none, current, relative, absolute");
+	ck_assert_int_eq(PARSE("--output-limit-lines", "0"), -EINVAL);
+	ck_assert_str_eq(err, "--output-limit-lines: '0' is not a positive integer");
+	ck_assert_int_eq(PARSE("--output-limit-lines", "1x"), -EINVAL);
+	ck_assert_int_eq(PARSE("--output-file", ""), -EINVAL);
+	ck_assert_str_eq(err, "--output-file: empty path");
+	ck_assert_int_eq(PARSE("--ready-file", ""), -EINVAL);
+}
+END_TEST
+
+START_TEST(ifname)
+{
+	ck_assert_int_eq(PARSE("--filter-ifname", "eth0"), 0);
+	ck_assert_str_eq(o.ifname, "eth0");
+	ck_assert_int_eq(PARSE("--filter-ifname", "0123456789abcdef"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--filter-ifname: '0123456789abcdef'"));
+	ck_assert_int_eq(PARSE("--filter-ifname", ""), -EINVAL);
+}
+END_TEST
+
+START_TEST(misc_errors)
+{
+	ck_assert_int_eq(PARSE("--nope"), -EINVAL);
+	ck_assert_str_eq(err, "unknown option '--nope' (see --help)");
+	ck_assert_int_eq(PARSE("-x"), -EINVAL);
+	ck_assert_str_eq(err, "unknown option '-x' (see --help)");
+	ck_assert_int_eq(PARSE("--timestamp"), -EINVAL);
+	ck_assert_str_eq(err, "option '--timestamp' requires a value");
+	ck_assert_int_eq(PARSE("--kernel-btf", "/no/such/btf"), -EINVAL);
+	ck_assert_str_eq(err, "--kernel-btf: cannot read '/no/such/btf': No such file or directory");
+	ck_assert_int_eq(PARSE("--ringbuf-pages", "6"), -EINVAL);
+	ck_assert_int_eq(PARSE("--ringbuf-pages", "64"), 0);
+	ck_assert_uint_eq(o.ringbuf_pages, 64);
+}
+END_TEST
+
+START_TEST(pcap_filter_rejected)
+{
+	ck_assert_int_eq(PARSE("--output-tuple", "dst", "host", "1.1.1.1"), -EINVAL);
+	ck_assert_str_eq(o.pcap_filter, "dst host 1.1.1.1");
+	ck_assert_ptr_nonnull(strstr(err, "pcap filters are not supported yet"));
+}
+END_TEST
+
+START_TEST(subcommands)
+{
+	ck_assert_int_eq(PARSE("check"), 0);
+	ck_assert_int_eq(o.cmd, CMD_CHECK);
+	ck_assert_int_eq(PARSE("check", "--output-json"), 0);
+	ck_assert(o.output_json);
+	ck_assert_int_eq(PARSE("check", "--filter-mark", "1"), -EINVAL);
+	ck_assert_str_eq(err, "check: option '--filter-mark' does not apply to `pwru check`");
+	ck_assert_int_eq(PARSE("check", "more"), -EINVAL);
+	ck_assert_int_eq(PARSE("--list-funcs"), 0);
+	ck_assert_int_eq(o.cmd, CMD_LIST_FUNCS);
+	ck_assert_int_eq(PARSE("--version"), 0);
+	ck_assert_int_eq(o.cmd, CMD_VERSION);
+	ck_assert_int_eq(PARSE("-h"), 0);
+	ck_assert_int_eq(o.cmd, CMD_HELP);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, backends);
+	tcase_add_test(tc, mark);
+	tcase_add_test(tc, netns);
+	tcase_add_test(tc, func_regex);
+	tcase_add_test(tc, outputs);
+	tcase_add_test(tc, ifname);
+	tcase_add_test(tc, misc_errors);
+	tcase_add_test(tc, pcap_filter_rejected);
+	tcase_add_test(tc, subcommands);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formatters, golden output from canned events: no kernel, no BPF. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+
+#include "drop_reason.h"
+#include "event.h"
+#include "ksyms.h"
+#include "options.h"
+#include "output.h"
+
+static const char *const funcs[] = { "ip_output", "kfree_skb_reason", "__dev_queue_xmit" };
+static const char *const tps[] = { "net_dev_queue", "kfree_skb" };
+
+static struct ksyms *ks;
+static struct drop_reasons *dr;
+static struct btf *btf;
+static struct out_ctx c;
+static struct options o;
+
+static void setup(void)
+{
+	int id;
+
+	ks = ksyms__load("tests/unit/data/output_kallsyms");
+	ck_assert_ptr_nonnull(ks);
+	btf = btf__new_empty();
+	id = btf__add_enum(btf, "skb_drop_reason", 4);
+	ck_assert_int_gt(id, 0);
+	btf__add_enum_value(btf, "SKB_NOT_DROPPED_YET", 0);
+	btf__add_enum_value(btf, "SKB_DROP_REASON_NOT_SPECIFIED", 2);
+	btf__add_enum_value(btf, "SKB_DROP_REASON_NETFILTER_DROP", 12);
+	dr = drop_reasons__from_btf(btf);
+	ck_assert_ptr_nonnull(dr);
+	memset(&o, 0, sizeof(o));
+}
+
+static void teardown(void)
+{
+	out_ctx__free(&c);
+	drop_reasons__free(dr);
+	btf__free(btf);
+	ksyms__free(ks);
+}
+
+static void ctx_init(void)
+{
+	ck_assert_int_eq(out_ctx__init(&c, &o), 0);
+	c.ksyms = ks;
+	c.reasons = dr;
+	c.func_names = funcs;
+	c.nr_funcs = 3;
+	c.tp_names = tps;
+	c.nr_tps = 2;
+}
+
+static struct pwru_event v4_event(__u32 func_id)
+{
+	struct pwru_event ev = {
+		.skb = 0xffff888012345600ULL,
+		.ts = 1000,
+		.func_id = func_id,
+		.kind = PWRU_EV_FUNC,
+		.flags = PWRU_F_HAS_TUPLE,
+		.pid = 4242,
+		.cpu = 1,
+		.netns = 4026531840u,
+		.mark = 0x2a,
+		.ifindex = 1,
+		.len = 60,
+		.mtu = 65536,
+		.proto = 0x0800,
+		.stack_id = -1,
+		.comm = "curl",
+		.ifname = "lo",
+	};
+
+	inet_pton(AF_INET, "10.0.2.15", ev.tuple.saddr);
+	inet_pton(AF_INET, "1.1.1.1", ev.tuple.daddr);
+	ev.tuple.sport = 58998;
+	ev.tuple.dport = 80;
+	ev.tuple.l4_proto = IPPROTO_TCP;
+	ev.tuple.tcp_flags = 0x02;
+	return ev;
+}
+
+/* Render with f, return a malloc'd string */
+static char *render(const struct pwru_event *ev, bool header)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (header)
+		output__header(&c, f);
+	output__event(&c, ev, f);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(text_default)
+{
+	struct pwru_event ev = v4_event(0);
+	char *s;
+
+	ctx_init();
+	s = render(&ev, true);
+	ck_assert_str_eq(s, "SKB                CPU PROCESS          FUNC\n"
+			    "0xffff888012345600 1   curl:4242        ip_output\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(text_tuple_meta)
+{
+	struct pwru_event ev = v4_event(0);
+	char *s;
+
+	o.output_tuple = o.output_meta = true;
+	ctx_init();
+	s = render(&ev, true);
+	ck_assert_str_eq(s, "SKB                CPU PROCESS          NETNS      MARK/x   IFACE            "
+			    "PROTO  MTU   LEN   TUPLE FUNC\n"
+			    "0xffff888012345600 1   curl:4242        4026531840 2a       lo               "
+			    "0x0800 65536 60    10.0.2.15:58998->1.1.1.1:80(tcp) ip_output\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(text_drop_reason)
+{
+	struct pwru_event ev = v4_event(1);
+	char *s;
+
+	ev.flags |= PWRU_F_HAS_DROP;
+	ev.drop_reason = 12;
+	ev.location = 0xffffffff81200000ULL + 0x7d;
+	o.output_tuple = true;
+	ctx_init();
+	s = render(&ev, false);
+	ck_assert_str_eq(s, "0xffff888012345600 1   curl:4242        10.0.2.15:58998->1.1.1.1:80(tcp) "
+			    "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) location=nf_hook_slow+0x7d\n");
+	free(s);
+	/* a reason this table does not know is printed as a number, not dropped */
+	ev.drop_reason = 99;
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "kfree_skb_reason(99)"));
+	free(s);
+}
+END_TEST
+
+START_TEST(text_tracepoint)
+{
+	struct pwru_event ev = v4_event(1);
+	char *s;
+
+	ev.kind = PWRU_EV_TRACEPOINT;
+	ev.flags |= PWRU_F_HAS_DROP;
+	ev.drop_reason = 12;
+	ev.location = 0xffffffff81200200ULL + 0x46f;
+	ctx_init();
+	s = render(&ev, false);
+	ck_assert_str_eq(s, "0xffff888012345600 1   curl:4242        "
+			    "kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) location=nft_do_chain+0x46f\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(tuple_ipv6_and_udp)
+{
+	struct pwru_event ev = v4_event(0);
+	char buf[128];
+
+	ev.flags |= PWRU_F_IPV6;
+	inet_pton(AF_INET6, "fd00::1", ev.tuple.saddr);
+	inet_pton(AF_INET6, "::1", ev.tuple.daddr);
+	ev.tuple.l4_proto = IPPROTO_UDP;
+	ck_assert_str_eq(output__tuple(&ev, buf, sizeof(buf)), "[fd00::1]:58998->[::1]:80(udp)");
+	ev.tuple.l4_proto = 132;
+	ck_assert_str_eq(output__tuple(&ev, buf, sizeof(buf)), "[fd00::1]:58998->[::1]:80(sctp)");
+	ev.tuple.l4_proto = 253;
+	ck_assert_str_eq(output__tuple(&ev, buf, sizeof(buf)), "[fd00::1]:58998->[::1]:80(253)");
+	ev.flags = 0;
+	ck_assert_str_eq(output__tuple(&ev, buf, sizeof(buf)), "0.0.0.0:0->0.0.0.0:0(0)");
+}
+END_TEST
+
+START_TEST(json_line)
+{
+	struct pwru_event ev = v4_event(1);
+	char *s;
+
+	ev.flags |= PWRU_F_HAS_DROP;
+	ev.drop_reason = 12;
+	ev.location = 0xffffffff81200000ULL + 0x7d;
+	o.output_json = o.output_meta = true;
+	ctx_init();
+	s = render(&ev, true); /* JSON has no header */
+	ck_assert_str_eq(s, "{\"skb\":\"0xffff888012345600\",\"cpu\":1,\"process\":\"curl:4242\","
+			    "\"func\":\"kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\","
+			    "\"kind\":\"func\",\"netns\":4026531840,\"mark\":42,\"iface\":\"lo\","
+			    "\"ifindex\":1,\"proto\":2048,\"mtu\":65536,\"len\":60,"
+			    "\"tuple\":{\"saddr\":\"10.0.2.15\",\"daddr\":\"1.1.1.1\",\"sport\":58998,"
+			    "\"dport\":80,\"proto\":6,\"tcp_flags\":2},"
+			    "\"drop_reason_code\":12,\"drop_reason\":\"SKB_DROP_REASON_NETFILTER_DROP\","
+			    "\"location\":\"nf_hook_slow+0x7d\"}\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(json_escapes_comm)
+{
+	struct pwru_event ev = v4_event(0);
+	char *s;
+
+	memcpy(ev.comm, "a\"b\\c\n", 7);
+	o.output_json = true;
+	ctx_init();
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "\"process\":\"a\\\"b\\\\c\\u000a:4242\""));
+	free(s);
+}
+END_TEST
+
+START_TEST(relative_timestamps)
+{
+	struct pwru_event ev = v4_event(0);
+	char *s;
+
+	o.timestamp = TS_RELATIVE;
+	ctx_init();
+	s = render(&ev, true);
+	ck_assert_ptr_nonnull(strstr(s, "TIMESTAMP"));
+	ck_assert_ptr_nonnull(strstr(s, "curl:4242        0                ip_output"));
+	free(s);
+	ev.ts = 1500;
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, " 500              ip_output"));
+	free(s);
+}
+END_TEST
+
+static int fake_stack(void *priv, __s32 id, __u64 *ips, size_t max)
+{
+	/* raw tracepoint: BPF plumbing, then the function that fired it, then its caller */
+	static const __u64 s[] = { 0xffffffff81400010ULL, 0xffffffff81400120ULL,
+				   0xffffffff81300020ULL, 0xffffffff81500030ULL };
+
+	memcpy(ips, s, sizeof(s));
+	return 4;
+}
+
+START_TEST(caller_from_stack)
+{
+	struct pwru_event ev = v4_event(1);
+	char *s;
+
+	ev.flags |= PWRU_F_HAS_STACK;
+	ev.stack_id = 3;
+	o.output_caller = true;
+	ctx_init();
+	c.stack_lookup = fake_stack;
+	s = render(&ev, true);
+	ck_assert_ptr_nonnull(strstr(s, "FUNC CALLER\n"));
+	/* skips bpf_trace_run3, __bpf_trace_kfree_skb and kfree_skb_reason itself */
+	ck_assert_ptr_nonnull(strstr(s, "kfree_skb_reason ip_local_out+0x30\n"));
+	free(s);
+}
+END_TEST
+
+START_TEST(unknown_func_id)
+{
+	struct pwru_event ev = v4_event(77);
+	char buf[64];
+
+	ctx_init();
+	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "func#77");
+	ev.addr = 0xffffffff81100400ULL;
+	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "ip_finish_output2");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("golden");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, text_default);
+	tcase_add_test(tc, text_tuple_meta);
+	tcase_add_test(tc, text_drop_reason);
+	tcase_add_test(tc, text_tracepoint);
+	tcase_add_test(tc, tuple_ipv6_and_udp);
+	tcase_add_test(tc, json_line);
+	tcase_add_test(tc, json_escapes_comm);
+	tcase_add_test(tc, relative_timestamps);
+	tcase_add_test(tc, caller_from_stack);
+	tcase_add_test(tc, unknown_func_id);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -74,8 +74,8 @@ static void text_report(const struct features *f, FILE *out)
 			fprintf(out, "  %-13s remedy: %s\n", "", rem);
 	}
 	i = features__pick(f, explain, sizeof(explain));
-	/* explain starts with the choice, or with "none usable" */
-	fprintf(out, "\nauto would use: %s%s\n", i < 0 ? "nothing: " : "", explain);
+	/* explain starts with the choice, or with "none" */
+	fprintf(out, "\nauto would use: %s\n", explain);
 }
 
 static void json_str(FILE *out, const char *s)

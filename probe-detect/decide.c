@@ -536,10 +536,10 @@ int features__pick(const struct features *f, char *explain, size_t explain_len)
 	if (!explain || !explain_len)
 		return pick;
 	if (pick < 0 && val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY) {
-		snprintf(explain, explain_len, "none usable: %s", why[0]);
+		snprintf(explain, explain_len, "none: %s", why[0]);
 		return pick;
 	}
-	off = snprintf(explain, explain_len, "%s", pick < 0 ? "none usable" : pwru_backend_name(pick));
+	off = snprintf(explain, explain_len, "%s", pick < 0 ? "none" : pwru_backend_name(pick));
 	for (be = 0; be < (pick < 0 ? PWRU_BE__COUNT : pick) && off < explain_len; be++)
 		off += snprintf(explain + off, explain_len - off, "%s%s: %s",
 				be ? "; " : " (", pwru_backend_name(be), why[be]);

@@ -64,7 +64,9 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		      size_t why_len, const char **remedy);
 /*
  * Auto selection: the first usable backend in preference order, or -ENOENT.
- * explain gets one line naming the choice and why better ones were skipped.
+ * explain gets one line naming the choice and why better ones were skipped:
+ * "tracepoint (fentry: ...; kprobe-multi: ...; kprobe: ...)", or
+ * "none (fentry: ...; ...; tracepoint: ...)" when nothing is usable.
  */
 int features__pick(const struct features *f, char *explain, size_t explain_len);
 

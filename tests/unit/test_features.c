@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Decision logic against fixture kernel profiles (tests/unit/profiles/):
+ * exact verdicts, the auto pick and the key phrases a person will read.
+ * Fixture paths are relative to $PWRU_SRCDIR (default: the current
+ * directory, i.e. run from the repository root).
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "features_impl.h"
+
+static struct features *load(const char *name)
+{
+	const char *dir = getenv("PWRU_SRCDIR");
+	struct features *f = features__new();
+	char path[512];
+	int err;
+
+	ck_assert_ptr_nonnull(f);
+	snprintf(path, sizeof(path), "%s/tests/unit/profiles/%s.profile", dir ? dir : ".", name);
+	err = features__load_profile(f, path);
+	ck_assert_msg(!err, "%s: %d (%s)", path, err, f->error);
+	return f;
+}
+
+/* usable or not, and the why line contains phrase (if not NULL) */
+static void expect(const struct features *f, enum pwru_backend be, bool usable,
+		   const char *phrase)
+{
+	const char *rem = "unset";
+	char why[256];
+	bool got;
+
+	got = features__usable(f, be, why, sizeof(why), &rem);
+	ck_assert_msg(got == usable, "%s: usable=%d, want %d (%s)", pwru_backend_name(be), got,
+		      usable, why);
+	if (phrase)
+		ck_assert_msg(strstr(why, phrase), "%s: why '%s' lacks '%s'", pwru_backend_name(be),
+			      why, phrase);
+	if (usable)
+		ck_assert_ptr_null(rem);
+}
+
+static const char *remedy_of(const struct features *f, enum pwru_backend be)
+{
+	const char *rem = NULL;
+
+	features__usable(f, be, NULL, 0, &rem);
+	return rem;
+}
+
+static int pick(const struct features *f, char *explain, size_t len)
+{
+	return features__pick(f, explain, len);
+}
+
+START_TEST(test_host)
+{
+	struct features *f = load("host-6.18");
+	char ex[512];
+
+	expect(f, PWRU_BE_FENTRY, false, "refused with EPERM although BTF is present");
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "no CONFIG_FPROBE");
+	expect(f, PWRU_BE_KPROBE, false, "CONFIG_KPROBES not set");
+	expect(f, PWRU_BE_TRACEPOINT, true, NULL);
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_TRACEPOINT);
+	ck_assert_str_eq(ex, "tracepoint (fentry: refused with EPERM although BTF is present; "
+			     "kprobe-multi: no CONFIG_FPROBE; kprobe: CONFIG_KPROBES not set)");
+	ck_assert_ptr_nonnull(strstr(f->f[FEAT_PROBE_FENTRY].detail, "security policy"));
+	ck_assert_ptr_nonnull(strstr(remedy_of(f, PWRU_BE_KPROBE), "CONFIG_KPROBES=y"));
+	ck_assert(features__has_ringbuf(f));
+	ck_assert(features__has_vmlinux_btf(f));
+	ck_assert(!features__has_kprobe_pmu(f));
+	ck_assert_uint_eq(f->kver, PWRU_KVER(6, 18, 44));
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_debian_6_1)
+{
+	struct features *f = load("debian-6.1");
+	char ex[512];
+
+	expect(f, PWRU_BE_FENTRY, true, "probe succeeded");
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "no CONFIG_FPROBE");
+	ck_assert_ptr_nonnull(strstr(remedy_of(f, PWRU_BE_KPROBE_MULTI), "CONFIG_FPROBE=y"));
+	expect(f, PWRU_BE_KPROBE, true, NULL);
+	expect(f, PWRU_BE_TRACEPOINT, true, NULL);
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_FENTRY);
+	ck_assert_str_eq(ex, "fentry");
+	ck_assert(features__has_kprobe_pmu(f));
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_6_12_fprobe)
+{
+	struct features *f = load("upstream-6.12-fprobe");
+	int be;
+
+	for (be = 0; be < PWRU_BE__COUNT; be++)
+		expect(f, be, true, NULL);
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	ck_assert(features__has_attach_cookie(f));
+	ck_assert(features__has_get_func_ip(f));
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_no_btf)
+{
+	struct features *f = load("nobtf-5.15");
+	char ex[512];
+
+	expect(f, PWRU_BE_FENTRY, false, "no vmlinux BTF");
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "5.18");
+	expect(f, PWRU_BE_KPROBE, false, "no BTF");
+	expect(f, PWRU_BE_TRACEPOINT, false, "no BTF");
+	ck_assert_ptr_nonnull(strstr(remedy_of(f, PWRU_BE_KPROBE), "--kernel-btf"));
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), -ENOENT);
+	ck_assert_msg(!strncmp(ex, "none (fentry: no vmlinux BTF;", 29), "%s", ex);
+
+	/* the same kernel with --kernel-btf: kprobe, but never fentry */
+	f->f[FEAT_BTF_EXTERNAL].val = 1;
+	expect(f, PWRU_BE_FENTRY, false, "no vmlinux BTF");
+	ck_assert_ptr_nonnull(strstr(remedy_of(f, PWRU_BE_FENTRY), "cannot stand in"));
+	expect(f, PWRU_BE_KPROBE, true, "with --kernel-btf");
+	expect(f, PWRU_BE_TRACEPOINT, true, NULL);
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert_msg(!strncmp(ex, "kprobe (fentry: no vmlinux BTF; kprobe-multi:", 45), "%s", ex);
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_rhel_8)
+{
+	struct features *f = load("rhel-8.8-4.18");
+
+	ck_assert_uint_eq(f->kver, PWRU_KVER(4, 18, 0));
+	expect(f, PWRU_BE_FENTRY, true, NULL);
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "needs 5.18+");
+	expect(f, PWRU_BE_KPROBE, true, NULL);
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	/* backported: the probe wins over the version number */
+	ck_assert(features__has_ringbuf(f));
+	ck_assert(!features__has_attach_cookie(f));
+
+	/* an older RHEL 8 without the trampoline backport falls back to kprobe */
+	f->f[FEAT_PROBE_FENTRY].val = 0;
+	f->f[FEAT_PROBE_FENTRY].err = EINVAL;
+	expect(f, PWRU_BE_FENTRY, false, "needs 5.5+");
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_KPROBE);
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_ubuntu_18_04)
+{
+	struct features *f = load("ubuntu-18.04-4.15");
+	char ex[512];
+
+	ck_assert_str_eq(f->version_signature, "Ubuntu 4.15.0-213.224-generic 4.15.18");
+	ck_assert_str_eq(f->kernel_btf, "/var/lib/pwru/4.15.0-213-generic.btf");
+	expect(f, PWRU_BE_FENTRY, false, "no vmlinux BTF");
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "5.18");
+	expect(f, PWRU_BE_KPROBE, true, "with --kernel-btf");
+	expect(f, PWRU_BE_TRACEPOINT, false, "needs 4.17+");
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert(!features__has_ringbuf(f)); /* perf buffer */
+	ck_assert(!features__has_vmlinux_btf(f));
+
+	/* without --kernel-btf nothing is usable, and the remedy says why */
+	f->f[FEAT_BTF_EXTERNAL].val = 0;
+	expect(f, PWRU_BE_KPROBE, false, "no BTF");
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(ex, "kprobe: no BTF"));
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_lockdown)
+{
+	const char *phrase = "lockdown=confidentiality blocks kprobes and bpf_probe_read_kernel";
+	struct features *f = load("lockdown-confidentiality");
+	char ex[512];
+	int be;
+
+	/* fentry and the raw tracepoint attach, yet nothing can read packets */
+	for (be = 0; be < PWRU_BE__COUNT; be++) {
+		expect(f, be, false, phrase);
+		ck_assert_ptr_nonnull(strstr(remedy_of(f, be), "lockdown"));
+	}
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(ex, phrase));
+	ck_assert_ptr_nonnull(strstr(f->f[FEAT_PROBE_KPROBE].detail, "lockdown=confidentiality"));
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_unprivileged)
+{
+	struct features *f = load("unprivileged-6.8");
+	int be;
+
+	for (be = 0; be < PWRU_BE__COUNT; be++) {
+		expect(f, be, false, "not enough privileges");
+		ck_assert_ptr_nonnull(strstr(remedy_of(f, be), "CAP_BPF"));
+	}
+	ck_assert_int_eq(pick(f, NULL, 0), -ENOENT);
+	features__free(f);
+}
+END_TEST
+
+/* --skip-load-probes: the config vouches, or the backend is not usable */
+START_TEST(test_not_probed)
+{
+	struct features *f = load("debian-6.1");
+	int id;
+
+	for (id = FEAT_PROBE_FENTRY; id <= FEAT_PROBE_RAW_TP; id++) {
+		f->f[id].val = -1;
+		f->f[id].err = 0;
+	}
+	expect(f, PWRU_BE_FENTRY, true, "assumed from the kernel config");
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "not probed");
+	expect(f, PWRU_BE_KPROBE, true, "assumed");
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	features__free(f);
+}
+END_TEST
+
+static char *report(const struct features *f, bool json, int *rc)
+{
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(out);
+	*rc = check__report(f, out, json);
+	fclose(out);
+	return buf;
+}
+
+START_TEST(test_report_text)
+{
+	struct features *f = load("host-6.18");
+	char *out;
+	int rc;
+
+	out = report(f, false, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "REQUIREMENT"));
+	ck_assert_ptr_nonnull(strstr(out, "fentry        not usable: refused with EPERM"));
+	ck_assert_ptr_nonnull(strstr(out, "tracepoint    usable"));
+	ck_assert_ptr_nonnull(strstr(out, "\nauto would use: tracepoint (fentry:"));
+	free(out);
+	features__free(f);
+
+	f = load("lockdown-confidentiality");
+	out = report(f, false, &rc);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "auto would use: none: kernel lockdown"));
+	free(out);
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_report_json)
+{
+	struct features *f = load("host-6.18");
+	char *out;
+	int rc;
+
+	out = report(f, true, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"auto\": \"tracepoint\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"fentry\": {\"usable\": false, \"reason\": \"refused "
+					  "with EPERM although BTF is present\""));
+	ck_assert_ptr_nonnull(
+		strstr(out, "\"tracepoint\": {\"usable\": true, \"reason\": \"load+attach probe "
+			    "succeeded\", \"remedy\": null}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"ringbuf\": true"));
+	free(out);
+
+	/* strings are escaped */
+	snprintf(f->version, sizeof(f->version), "a\"b\\c\nd\x01");
+	out = report(f, true, &rc);
+	ck_assert_ptr_nonnull(strstr(out, "\"version\": \"a\\\"b\\\\c\\nd\\u0001\""));
+	free(out);
+	features__free(f);
+
+	f = load("nobtf-5.15");
+	out = report(f, true, &rc);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"auto\": null"));
+	free(out);
+	features__free(f);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(pwru_backend_name(PWRU_BE_KPROBE_MULTI), "kprobe-multi");
+	ck_assert_int_eq(pwru_backend_parse("kprobe-multi"), PWRU_BE_KPROBE_MULTI);
+	ck_assert_int_eq(pwru_backend_parse("kprobe_multi"), PWRU_BE_KPROBE_MULTI);
+	ck_assert_int_eq(pwru_backend_parse("tracepoint"), PWRU_BE_TRACEPOINT);
+	ck_assert_int_eq(pwru_backend_parse("fexit"), -EINVAL);
+	ck_assert_int_eq(pwru_backend_parse(NULL), -EINVAL);
+	ck_assert_int_eq(feat__errno_parse("EOPNOTSUPP"), EOPNOTSUPP);
+	ck_assert_int_eq(feat__errno_parse("524"), 524);
+	ck_assert_int_eq(feat__errno_parse("EFOO"), -EINVAL);
+	ck_assert_int_eq(feat__errno_parse("-1"), -EINVAL);
+	ck_assert_uint_eq(feat__kver_parse("4.15.0-213-generic"), PWRU_KVER(4, 15, 0));
+	ck_assert_uint_eq(feat__kver_parse("4.9.337"), PWRU_KVER(4, 9, 255));
+	ck_assert_uint_eq(feat__kver_parse("garbage"), 0);
+}
+END_TEST
+
+/* Write text to a temporary profile and load it; returns the error. */
+static int load_text(const char *text, char *err, size_t err_len)
+{
+	char path[] = "/tmp/pwru-profile-XXXXXX";
+	struct features *f = features__new();
+	int fd, rc;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	rc = features__load_profile(f, path);
+	snprintf(err, err_len, "%s", f->error);
+	unlink(path);
+	features__free(f);
+	return rc;
+}
+
+static const struct {
+	const char *text;
+	const char *error;
+} bad_profiles[] = {
+	{ "release = 6.1.0\nprobe.fentry yes\n", "line 2: expected 'key = value'" },
+	{ "release = 6.1.0\nprobe.fentree = yes\n", "line 2: unknown key 'probe.fentree'" },
+	{ "release = 6.1.0\nprobe.fentry = maybe\n", "value must be yes, no or unknown" },
+	{ "release = 6.1.0\nprobe.fentry = no EFOO\n", "bad errno 'EFOO'" },
+	{ "release = 6.1.0\nprobe.fentry = yes EPERM\n", "makes no sense" },
+	{ "release = 6.1.0\nprobe.kprobe = yes\nprobe.kprobe = no\n", "line 3: duplicate key" },
+	{ "release = 6.1.0\nlockdown = paranoid\n", "unknown mode 'paranoid'" },
+	{ "release = 6.1.0\nbtf.vmlinux =\n", "empty key or value" },
+	{ "# no release\nprobe.fentry = yes\n", "no 'release'" },
+	{ "release = linux\n", "cannot parse release" },
+	{ "release = 6.1.0\nnope.detail = x\n", "unknown key 'nope'" },
+};
+
+START_TEST(test_malformed)
+{
+	char err[256];
+	int rc;
+
+	rc = load_text(bad_profiles[_i].text, err, sizeof(err));
+	ck_assert_int_eq(rc, -EINVAL);
+	ck_assert_msg(strstr(err, bad_profiles[_i].error), "got '%s', want '%s'", err,
+		      bad_profiles[_i].error);
+}
+END_TEST
+
+START_TEST(test_profile_errors)
+{
+	struct features *f = features__new();
+	char err[256];
+
+	ck_assert_int_eq(features__load_profile(f, "/nonexistent/x.profile"), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(f->error, "/nonexistent/x.profile"));
+	ck_assert_int_eq(features__load_profile(f, NULL), -EINVAL);
+	features__free(f);
+
+	/* comments, blank lines, spacing and a detail override are fine */
+	ck_assert_int_eq(load_text("# c\n\n  release=6.1.0  \nprobe.raw_tp = no ENOENT\n"
+				   "probe.raw_tp.detail = custom words\n",
+				   err, sizeof(err)),
+			 0);
+}
+END_TEST
+
+static Suite *features_suite(void)
+{
+	Suite *s = suite_create("features");
+	TCase *tc = tcase_create("profiles");
+
+	tcase_add_test(tc, test_host);
+	tcase_add_test(tc, test_debian_6_1);
+	tcase_add_test(tc, test_6_12_fprobe);
+	tcase_add_test(tc, test_no_btf);
+	tcase_add_test(tc, test_rhel_8);
+	tcase_add_test(tc, test_ubuntu_18_04);
+	tcase_add_test(tc, test_lockdown);
+	tcase_add_test(tc, test_unprivileged);
+	tcase_add_test(tc, test_not_probed);
+	tcase_add_test(tc, test_report_text);
+	tcase_add_test(tc, test_report_json);
+	tcase_add_test(tc, test_names);
+	tcase_add_loop_test(tc, test_malformed, 0, sizeof(bad_profiles) / sizeof(bad_profiles[0]));
+	tcase_add_test(tc, test_profile_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(features_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <regex.h>
 
 #include "options.h"
 #include "features.h"
+#include "funcs.h"
 
 enum {
 	OPT_BACKEND = 256,
@@ -35,6 +35,7 @@ enum {
 	OPT_ALL_KMODS,
 	OPT_VERSION,
 	OPT_RINGBUF_PAGES,
+	OPT_PERF_BUFFER,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "list-funcs", no_argument, NULL, OPT_LIST_FUNCS },
 	{ "all-kmods", no_argument, NULL, OPT_ALL_KMODS },
 	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
+	{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -92,6 +94,8 @@ void options__usage(FILE *out)
 	      "  --output-limit-lines N stop after N events\n"
 	      "  --timestamp T         none (default), current, relative or absolute\n"
 	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default 4096)\n"
+	      "  --perf-buffer         use a perf buffer even where the BPF ring buffer exists\n"
+	      "                        (it is used anyway on kernels before 5.8)\n"
 	      "Other:\n"
 	      "  --ready-file PATH     create PATH once every probe is attached\n"
 	      "  --version             print the version and the backends built in\n"
@@ -186,18 +190,13 @@ static int parse_timestamp(struct options *o, const char *s, char *err, size_t l
 		    s);
 }
 
+/* Same anchored form discovery uses, so the option and the scan agree. */
 static int check_regex(const char *re, char *err, size_t len)
 {
 	char msg[128];
-	regex_t r;
-	int rc;
 
-	rc = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
-	if (rc) {
-		regerror(rc, &r, msg, sizeof(msg));
+	if (skb_funcs__regex_error(re, msg, sizeof(msg)))
 		return fail(err, len, "--filter-func: invalid regular expression '%s': %s", re, msg);
-	}
-	regfree(&r);
 	return 0;
 }
 
@@ -279,6 +278,9 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 				    "--ringbuf-pages: '%s' is not a power of two between 1 and 1048576",
 				    arg);
 		o->ringbuf_pages = n;
+		return 0;
+	case OPT_PERF_BUFFER:
+		o->perf_buffer = true;
 		return 0;
 	case OPT_VERSION:
 		o->cmd = CMD_VERSION;

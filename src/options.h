@@ -44,6 +44,7 @@ struct options {
 	bool all_kmods;
 	const char *pcap_filter; /* positional words, joined; owned by options */
 	__u32 ringbuf_pages; /* per ring buffer, power of two */
+	bool perf_buffer; /* force the perf buffer even where a ring buffer exists */
 };
 
 /*

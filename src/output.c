@@ -155,21 +155,16 @@ static bool is_plumbing(const char *sym)
  */
 static __u64 caller_from_stack(const struct out_ctx *c, const struct pwru_event *ev)
 {
-	__u64 ips[OUT_STACK_MAX] = {};
 	const char *self = target_name(c, ev);
-	int n;
 
-	if (!(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
-		return 0;
-	n = c->stack_lookup(c->stack_priv, ev->stack_id, ips, OUT_STACK_MAX);
-	for (int i = 0; i < n && ips[i]; i++) {
-		const struct ksym *k = ksyms__find(c->ksyms, ips[i]);
+	for (int i = 0; i < c->nr_ips; i++) {
+		const struct ksym *k = ksyms__find(c->ksyms, c->ips[i]);
 
 		if (!k || is_plumbing(k->name))
 			continue;
 		if (ev->kind == PWRU_EV_FUNC && self && !strcmp(k->name, self))
 			continue;
-		return ips[i];
+		return c->ips[i];
 	}
 	return 0;
 }
@@ -233,15 +228,10 @@ void output__header(const struct out_ctx *c, FILE *out)
 
 static void print_stack_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
-	__u64 ips[OUT_STACK_MAX] = {};
 	char sym[128];
-	int n;
 
-	if (!(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
-		return;
-	n = c->stack_lookup(c->stack_priv, ev->stack_id, ips, OUT_STACK_MAX);
-	for (int i = 0; i < n && ips[i]; i++)
-		fprintf(out, "\n%s", ksyms__format(c->ksyms, ips[i], sym, sizeof(sym)));
+	for (int i = 0; i < c->nr_ips; i++)
+		fprintf(out, "\n%s", ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
 }
 
 static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
@@ -296,18 +286,15 @@ static void json_tuple(const struct pwru_event *ev, FILE *out)
 
 static void json_stack(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
-	__u64 ips[OUT_STACK_MAX] = {};
 	char sym[128];
-	int n;
 
-	if (!(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
+	if (!c->nr_ips)
 		return;
-	n = c->stack_lookup(c->stack_priv, ev->stack_id, ips, OUT_STACK_MAX);
 	fputs(",\"stack\":[", out);
-	for (int i = 0; i < n && ips[i]; i++) {
+	for (int i = 0; i < c->nr_ips; i++) {
 		if (i)
 			fputc(',', out);
-		json_str(out, ksyms__format(c->ksyms, ips[i], sym, sizeof(sym)));
+		json_str(out, ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
 	}
 	fputc(']', out);
 }
@@ -366,8 +353,22 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	return 0;
 }
 
+/* Stacks are fetched once per event: the lookup may remove them from the map. */
+static void fetch_stack(struct out_ctx *c, const struct pwru_event *ev)
+{
+	int n = 0;
+
+	c->nr_ips = 0;
+	if (!(c->stack || c->caller) || !(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
+		return;
+	n = c->stack_lookup(c->stack_priv, ev->stack_id, c->ips, OUT_STACK_MAX);
+	while (c->nr_ips < n && c->ips[c->nr_ips])
+		c->nr_ips++;
+}
+
 int output__event(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
+	fetch_stack(c, ev);
 	if (c->json)
 		return event_json(c, ev, out);
 	return event_text(c, ev, out);

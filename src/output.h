@@ -32,6 +32,9 @@ struct out_ctx {
 	int (*stack_lookup)(void *priv, __s32 stack_id, __u64 *ips, size_t max);
 	void *stack_priv;
 	__s64 mono_to_real_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for absolute time */
+	/* the current event's stack, fetched once: lookups may consume it */
+	__u64 ips[OUT_STACK_MAX];
+	int nr_ips;
 	/* relative timestamps: last time each skb was seen */
 	struct skb_seen *seen;
 	size_t seen_cap;

@@ -217,14 +217,19 @@ static int setup_output(struct trace *t)
 	err = out_ctx__init(&t->out, t->o);
 	if (err)
 		return err;
+	t->reasons = drop_reasons__from_btf(t->run.btf);
+	t->out.reasons = t->reasons;
+	return 0;
+}
+
+/* After attach, so that our own programs and trampolines symbolize as BPF frames. */
+static void load_ksyms(struct trace *t)
+{
 	t->ksyms = ksyms__load(NULL);
 	if (!t->ksyms)
 		fprintf(stderr, "pwru: warning: cannot read /proc/kallsyms (%s): addresses stay numeric\n",
 			strerror(errno));
-	t->reasons = drop_reasons__from_btf(t->run.btf);
 	t->out.ksyms = t->ksyms;
-	t->out.reasons = t->reasons;
-	return 0;
 }
 
 static void bind_names(struct trace *t)
@@ -353,7 +358,7 @@ static int prepare(struct trace *t)
 	t->run.opts = t->o;
 	t->run.feat = t->feat;
 	t->run.kernel_btf = t->o->kernel_btf;
-	t->run.perfbuf = !features__has_ringbuf(t->feat);
+	t->run.perfbuf = t->o->perf_buffer || !features__has_ringbuf(t->feat);
 	t->run.ringbuf_bytes = t->o->ringbuf_pages * (__u32)sysconf(_SC_PAGESIZE);
 	t->run.btf = load_btf(t->o->kernel_btf);
 	if (!t->run.btf) {
@@ -387,6 +392,7 @@ int trace__run(const struct options *o)
 	attach_stats__print(&t.be.stats,
 			    t.be.kind == PWRU_EV_TRACEPOINT ? "tracepoints" : "functions", stderr);
 	bind_names(&t);
+	load_ksyms(&t);
 	err = stream(&t);
 	finish(&t);
 out:

@@ -82,3 +82,13 @@ for _ in range(int(sys.argv[3])):
         pass  # EPERM is how a netfilter drop on OUTPUT looks to the sender
 PY
 }
+
+# send_udp_mark ADDR PORT MARK: one datagram from a socket with SO_MARK
+send_udp_mark() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 36, int(sys.argv[3], 0))  # SO_MARK
+s.sendto(b"pwru", (sys.argv[1], int(sys.argv[2])))
+PY
+}

@@ -134,6 +134,26 @@ unsigned int feat__kver_parse(const char *release)
 	return PWRU_KVER(a, b, c);
 }
 
+/*
+ * LINUX_VERSION_CODE as the kernel has it, which is what kprobe programs
+ * must pass as kern_version before 5.0: Ubuntu keeps the upstream sublevel
+ * in /proc/version_signature ("Ubuntu 4.15.0-213.224-generic 4.15.18") and
+ * Debian in uname -v ("... Debian 4.19.249-2 ..."); uname -r says x.y.0.
+ */
+unsigned int feat__kver_code(const struct features *f)
+{
+	const char *p;
+	unsigned int v;
+
+	p = strrchr(f->version_signature, ' ');
+	if (p && (v = feat__kver_parse(p + 1)))
+		return v;
+	p = strstr(f->version, "Debian ");
+	if (p && (v = feat__kver_parse(p + 7)))
+		return v;
+	return feat__kver_parse(f->release);
+}
+
 const char *feat__lockdown_name(int mode)
 {
 	switch (mode) {

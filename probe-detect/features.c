@@ -95,12 +95,11 @@ static void probe_kernel(struct features *f)
 	if (!uname(&u)) {
 		snprintf(f->release, sizeof(f->release), "%s", u.release);
 		snprintf(f->version, sizeof(f->version), "%s", u.version);
-		f->kver = feat__kver_parse(u.release);
 	}
-	/* Ubuntu: uname -r hides the upstream sublevel, this file has it. */
 	if (read_line("/proc/version_signature", f->version_signature,
 		      sizeof(f->version_signature)))
 		f->version_signature[0] = '\0';
+	f->kver = feat__kver_code(f);
 }
 
 static const struct {
@@ -613,6 +612,7 @@ static void kprobe_legacy_remove(struct features *f, const char *ev)
 static void probe_kprobe(struct features *f, char *log, size_t log_len)
 {
 	bool legacy = f->f[FEAT_KPROBE_PMU].val != 1 && f->f[FEAT_KPROBE_EVENTS].val == 1;
+	const char *stage;
 	char ev[64] = "";
 	int fd, pfd, err = 0;
 
@@ -623,20 +623,22 @@ static void probe_kprobe(struct features *f, char *log, size_t log_len)
 	}
 	pfd = legacy ? kprobe_legacy_open(f, probe_funcs[1], ev, sizeof(ev)) :
 		       kprobe_pmu_open(probe_funcs[1]);
-	if (pfd < 0)
+	if (pfd < 0) {
 		err = -pfd;
-	else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd))
+		stage = legacy ? "kprobe_events" : "perf_event_open (kprobe PMU)";
+	} else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd)) {
 		err = errno;
+		stage = "PERF_EVENT_IOC_SET_BPF";
+	} else {
+		stage = legacy ? "attached through legacy kprobe_events, then removed" :
+				 "attached through the kprobe PMU, then detached";
+	}
 	if (pfd >= 0)
 		close(pfd);
 	if (ev[0])
 		kprobe_legacy_remove(f, ev);
 	close(fd);
-	probe_result(f, FEAT_PROBE_KPROBE, err,
-		     err ? (legacy ? "attach (legacy kprobe_events)" : "attach (kprobe PMU)") :
-		     legacy ? "attached through legacy kprobe_events, then removed" :
-			      "attached through the kprobe PMU, then detached",
-		     NULL);
+	probe_result(f, FEAT_PROBE_KPROBE, err, stage, NULL);
 }
 
 static void probe_raw_tp(struct features *f, char *log, size_t log_len)

@@ -61,7 +61,7 @@ struct features {
 	char release[65]; /* uname -r */
 	char version[256]; /* uname -v */
 	char version_signature[128]; /* Ubuntu's /proc/version_signature, or "" */
-	unsigned int kver; /* KERNEL_VERSION() of release, 0 if unparsable */
+	unsigned int kver; /* LINUX_VERSION_CODE, see feat__kver_code(); 0 if unknown */
 	char config_source[160]; /* file the config came from, "" if none */
 	char kernel_btf[256]; /* --kernel-btf path, or "" */
 	char tracefs[128]; /* mount point, or "" */
@@ -80,6 +80,8 @@ extern const struct feat_info feat_info[FEAT__COUNT];
 #define PWRU_KVER(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
 
 unsigned int feat__kver_parse(const char *release);
+/* The kernel's LINUX_VERSION_CODE from release, version and signature. */
+unsigned int feat__kver_code(const struct features *f);
 const char *feat__errno_name(int err); /* "EPERM", or NULL if not known */
 int feat__errno_parse(const char *s); /* "EPERM" or "1" -> 1; -EINVAL */
 const char *feat__lockdown_name(int mode);

@@ -94,6 +94,7 @@ START_TEST(test_debian_6_1)
 	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_FENTRY);
 	ck_assert_str_eq(ex, "fentry");
 	ck_assert(features__has_kprobe_pmu(f));
+	ck_assert_uint_eq(f->kver, PWRU_KVER(6, 1, 115)); /* from uname -v */
 	features__free(f);
 }
 END_TEST
@@ -165,6 +166,8 @@ START_TEST(test_ubuntu_18_04)
 	char ex[512];
 
 	ck_assert_str_eq(f->version_signature, "Ubuntu 4.15.0-213.224-generic 4.15.18");
+	/* kprobe programs must pass the real LINUX_VERSION_CODE before 5.0 */
+	ck_assert_uint_eq(f->kver, PWRU_KVER(4, 15, 18));
 	ck_assert_str_eq(f->kernel_btf, "/var/lib/pwru/4.15.0-213-generic.btf");
 	expect(f, PWRU_BE_FENTRY, false, "no vmlinux BTF");
 	expect(f, PWRU_BE_KPROBE_MULTI, false, "5.18");

@@ -161,8 +161,13 @@ static int choose_backend(struct trace *t)
 	for (be = first; be < PWRU_BE__COUNT; be++) {
 		const struct backend_ops *ops = backend_ops_get(be);
 
-		if (!ops || (be != first && !features__usable(t->feat, be, why, sizeof(why), NULL)))
+		if (be != first && !features__usable(t->feat, be, why, sizeof(why), NULL))
 			continue;
+		if (!ops) {
+			fprintf(stderr, "pwru: skipping backend %s: not built into this pwru\n",
+				pwru_backend_name(be));
+			continue;
+		}
 		if (be != first)
 			fprintf(stderr, "pwru: falling back to backend %s\n", ops->name);
 		err = try_backend(t, ops);

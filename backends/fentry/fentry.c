@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fentry backend: one BPF trampoline program per traced function. Templates
+ * (one per skb position, two for the drop path) are loaded once against a
+ * real target, then cloned per function with its BTF id as attach target
+ * and its func id patched in, as retsnoop does. Functions that cannot be
+ * attached are skipped and counted by reason.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "options.h"
+#include "fentry.skel.h"
+#include "../kprobe/mass_attach.h"
+
+enum {
+	T_POS1, /* T_POS1 + pos - 1 for skb at position pos */
+	T_POS5 = T_POS1 + 4,
+	T_KFREE_SKB_REASON,
+	T_SK_SKB_REASON_DROP,
+	T__COUNT,
+};
+
+/* a rejected template is retried against the next candidate, this often */
+#define TEMPLATE_TRIES 8
+#define MAX_MODULES 64
+
+struct module_btf {
+	char name[64];
+	int fd;
+};
+
+struct fentry_backend {
+	struct fentry_bpf *skel;
+	const struct skb_funcs *funcs;
+	bool usable[T__COUNT];
+	int *prog_fd; /* per func id, -1 when not loaded */
+	int *link_fd;
+	int *err; /* per func id: 0, or why it was skipped */
+	const char **stage;
+	struct module_btf mods[MAX_MODULES];
+	int nr_mods;
+};
+
+static int template_of(const struct skb_func *f)
+{
+	if (!strcmp(f->name, "kfree_skb_reason") && f->skb_pos == 1 && f->nr_args == 2)
+		return T_KFREE_SKB_REASON;
+	if (!strcmp(f->name, "sk_skb_reason_drop") && f->skb_pos == 2 && f->nr_args == 3)
+		return T_SK_SKB_REASON_DROP;
+	if (f->skb_pos >= 1 && f->skb_pos <= 5)
+		return T_POS1 + f->skb_pos - 1;
+	return -1;
+}
+
+static struct bpf_program *template_prog(struct fentry_bpf *skel, int t)
+{
+	struct bpf_program *p[T__COUNT] = {
+		skel->progs.fentry_skb1,	     skel->progs.fentry_skb2,
+		skel->progs.fentry_skb3,	     skel->progs.fentry_skb4,
+		skel->progs.fentry_skb5,	     skel->progs.fentry_kfree_skb_reason,
+		skel->progs.fentry_sk_skb_reason_drop,
+	};
+
+	return p[t];
+}
+
+/* Next function at or after *from that uses template t, vmlinux first. */
+static int next_target(const struct skb_funcs *fs, int t, size_t from)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = from; i < fs->n; i++)
+			if (template_of(&fs->v[i]) == t && !fs->v[i].module == !pass)
+				return i;
+	return -1;
+}
+
+/*
+ * Open, configure and load the skeleton with each used template bound to
+ * target[t]. On failure, *failed is the template the kernel rejected.
+ */
+static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const int *target,
+			  int *failed)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->kernel_btf);
+	int err;
+
+	*failed = -1;
+	fb->skel = fentry_bpf__open_opts(&oo);
+	if (!fb->skel)
+		return -errno;
+	err = pwru_obj__prepare(fb->skel->obj, r);
+	if (err)
+		return err;
+	fb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
+	for (int t = 0; t < T__COUNT; t++) {
+		struct bpf_program *p = template_prog(fb->skel, t);
+
+		if (target[t] < 0) {
+			bpf_program__set_autoload(p, false);
+			continue;
+		}
+		err = bpf_program__set_attach_target(p, 0, fb->funcs->v[target[t]].name);
+		if (err)
+			return err;
+	}
+	err = fentry_bpf__load(fb->skel);
+	/* libbpf loads in order and stops at the first rejected program */
+	for (int t = 0; err && t < T__COUNT && *failed < 0; t++)
+		if (target[t] >= 0 && bpf_program__fd(template_prog(fb->skel, t)) < 0)
+			*failed = t;
+	return err;
+}
+
+static int fentry_open(struct backend *b, struct pwru_run *r)
+{
+	int target[T__COUNT], tries[T__COUNT] = {}, failed, err;
+	struct fentry_backend *fb;
+
+	fb = calloc(1, sizeof(*fb));
+	if (!fb)
+		return -ENOMEM;
+	b->priv = fb;
+	b->kind = PWRU_EV_FUNC;
+	fb->funcs = &r->funcs;
+	for (int t = 0; t < T__COUNT; t++)
+		target[t] = next_target(fb->funcs, t, 0);
+	for (;;) {
+		err = load_templates(fb, r, target, &failed);
+		if (!err)
+			break;
+		fentry_bpf__destroy(fb->skel);
+		fb->skel = NULL;
+		if (failed < 0)
+			return err;
+		/*
+		 * That target is unfit (e.g. no address): bind to another one,
+		 * or give up on this template and skip its functions.
+		 */
+		target[failed] = ++tries[failed] < TEMPLATE_TRIES ?
+					 next_target(fb->funcs, failed, target[failed] + 1) :
+					 -1;
+	}
+	for (int t = 0; t < T__COUNT; t++)
+		fb->usable[t] = target[t] >= 0;
+	return pwru_obj__fill_fds(fb->skel->obj, b);
+}
+
+/* The fd of a module's BTF object, for attach_btf_obj_fd; cached. */
+static int module_btf_fd(struct fentry_backend *fb, const char *module)
+{
+	struct bpf_btf_info info;
+	char name[64];
+	__u32 id = 0, len;
+	int fd;
+
+	for (int i = 0; i < fb->nr_mods; i++)
+		if (!strcmp(fb->mods[i].name, module))
+			return fb->mods[i].fd;
+	while (!bpf_btf_get_next_id(id, &id)) {
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.name = (__u64)(unsigned long)name;
+		info.name_len = sizeof(name);
+		len = sizeof(info);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(name, module) &&
+		    fb->nr_mods < MAX_MODULES) {
+			snprintf(fb->mods[fb->nr_mods].name, sizeof(name), "%s", module);
+			fb->mods[fb->nr_mods++].fd = fd;
+			return fd;
+		}
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+/* One function: clone its template, attach it. Runs on worker threads. */
+static void attach_job(size_t i, void *arg)
+{
+	struct fentry_backend *fb = arg;
+	const struct skb_func *f = &fb->funcs->v[i];
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = f->btf_id);
+	int t = template_of(f), prog, link;
+
+	if (t < 0 || !fb->usable[t]) {
+		fb->err[i] = t < 0 ? -E2BIG : -ENOENT;
+		fb->stage[i] = t < 0 ? "skb argument beyond the 5th" : "no loadable template";
+		return;
+	}
+	if (f->module) {
+		lo.attach_btf_obj_fd = module_btf_fd(fb, f->module);
+		if ((int)lo.attach_btf_obj_fd < 0) {
+			fb->err[i] = lo.attach_btf_obj_fd;
+			fb->stage[i] = "module BTF";
+			return;
+		}
+	}
+	prog = pwru_prog__clone(template_prog(fb->skel, t), (__u64)f->nr_args << 32 | i,
+				"pwru_fentry", &lo);
+	if (prog < 0) {
+		fb->err[i] = prog;
+		fb->stage[i] = "load";
+		return;
+	}
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0) {
+		fb->err[i] = -errno;
+		fb->stage[i] = "attach";
+		close(prog);
+		return;
+	}
+	fb->prog_fd[i] = prog;
+	fb->link_fd[i] = link;
+}
+
+static int fentry_attach(struct backend *b, struct pwru_run *r)
+{
+	struct fentry_backend *fb = b->priv;
+	size_t n = fb->funcs->n;
+
+	fb->prog_fd = malloc(n * sizeof(int));
+	fb->link_fd = malloc(n * sizeof(int));
+	fb->err = calloc(n, sizeof(int));
+	fb->stage = calloc(n, sizeof(*fb->stage));
+	if (!fb->prog_fd || !fb->link_fd || !fb->err || !fb->stage)
+		return -ENOMEM;
+	memset(fb->prog_fd, 0xff, n * sizeof(int));
+	memset(fb->link_fd, 0xff, n * sizeof(int));
+	/* module BTF fds are looked up before the threads share the cache */
+	for (size_t i = 0; i < n; i++)
+		if (fb->funcs->v[i].module)
+			module_btf_fd(fb, fb->funcs->v[i].module);
+	b->stats.attach_secs = mass__run(n, attach_job, fb, "attaching");
+	for (size_t i = 0; i < n; i++) {
+		if (fb->link_fd[i] >= 0)
+			b->stats.attached++;
+		else
+			mass__skip(&b->stats, fb->stage[i], fb->err[i], fb->funcs->v[i].name);
+	}
+	return b->stats.attached ? 0 : -ENOENT;
+}
+
+static void detach_job(size_t i, void *arg)
+{
+	struct fentry_backend *fb = arg;
+
+	if (fb->link_fd[i] >= 0)
+		close(fb->link_fd[i]);
+	if (fb->prog_fd[i] >= 0)
+		close(fb->prog_fd[i]);
+}
+
+static void fentry_close(struct backend *b)
+{
+	struct fentry_backend *fb = b->priv;
+
+	if (!fb)
+		return;
+	if (fb->link_fd && fb->prog_fd)
+		mass__run(fb->funcs->n, detach_job, fb, "detaching");
+	fentry_bpf__destroy(fb->skel);
+	for (int i = 0; i < fb->nr_mods; i++)
+		close(fb->mods[i].fd);
+	free(fb->prog_fd);
+	free(fb->link_fd);
+	free(fb->err);
+	free(fb->stage);
+	free(fb);
+	b->priv = NULL;
+}
+
+const struct backend_ops fentry_backend_ops = {
+	.name = "fentry",
+	.id = PWRU_BE_FENTRY,
+	.open = fentry_open,
+	.attach = fentry_attach,
+	.close = fentry_close,
+};

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parallel attach and detach with a progress bar; see mass_attach.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "mass_attach.h"
+
+#define MASS_MAX_THREADS 64
+
+struct mass {
+	size_t n;
+	size_t next; /* atomic: next job to hand out */
+	size_t done; /* atomic */
+	void (*job)(size_t i, void *arg);
+	void *arg;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int mass__threads(void)
+{
+	const char *env = getenv("PWRU_ATTACH_THREADS");
+	long n = env ? atol(env) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (!env && n > 8)
+		n = 8;
+	return n > MASS_MAX_THREADS ? MASS_MAX_THREADS : n;
+}
+
+static void *worker(void *p)
+{
+	struct mass *m = p;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&m->next, 1, __ATOMIC_RELAXED)) < m->n) {
+		m->job(i, m->arg);
+		__atomic_fetch_add(&m->done, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static void progress(const char *what, size_t done, size_t n, double secs)
+{
+	int width = 30, fill = n ? (int)(done * width / n) : width;
+
+	fprintf(stderr, "\rpwru: %s [%.*s%*s] %zu/%zu %.0fs", what, fill,
+		"##############################", width - fill, "", done, n, secs);
+}
+
+/* Between jobs on one thread, or every 100 ms while workers run. */
+static void maybe_progress(const char *what, struct mass *m, double t0, bool tty, bool *shown)
+{
+	double secs = now() - t0;
+
+	if (!tty || secs <= 1)
+		return;
+	progress(what, __atomic_load_n(&m->done, __ATOMIC_ACQUIRE), m->n, secs);
+	*shown = true;
+}
+
+double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what)
+{
+	struct mass m = { .n = n, .job = job, .arg = arg };
+	pthread_t tid[MASS_MAX_THREADS];
+	bool tty = isatty(STDERR_FILENO), shown = false;
+	int nt = mass__threads(), started = 0;
+	double t0 = now();
+
+	for (int i = 0; nt > 1 && (size_t)i < n && i < nt; i++)
+		if (!pthread_create(&tid[started], NULL, worker, &m))
+			started++;
+	if (!started) {
+		for (size_t i = 0; i < n; i++) {
+			job(i, arg);
+			m.done++;
+			if (i % 16 == 15)
+				maybe_progress(what, &m, t0, tty, &shown);
+		}
+	}
+	while (__atomic_load_n(&m.done, __ATOMIC_ACQUIRE) < n) {
+		usleep(100 * 1000);
+		maybe_progress(what, &m, t0, tty, &shown);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (shown)
+		fputs("\r\033[K", stderr);
+	return now() - t0;
+}
+
+void mass__skip(struct attach_stats *st, const char *stage, int err, const char *target)
+{
+	const char *name;
+	char reason[64];
+
+	err = err < 0 ? -err : err;
+	/* 524: the kernel-internal ENOTSUPP, e.g. a trampoline for struct args */
+	name = err == 524 ? "ENOTSUPP" : strerrorname_np(err);
+	snprintf(reason, sizeof(reason), "%s: %s", stage, name ? name : strerror(err));
+	attach_stats__skip(st, reason, target);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the fentry, kprobe.multi and kprobe backends: run one
+ * job per target on a few threads with a progress bar, and collect the
+ * per-target results into the attach statistics afterwards (attach_stats
+ * is not thread-safe, so workers only write their own slot).
+ */
+#ifndef PWRU_MASS_ATTACH_H
+#define PWRU_MASS_ATTACH_H
+
+#include <stddef.h>
+
+struct attach_stats;
+
+/* job(i, arg) for every i in [0, n); returns the wall time in seconds. */
+double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what);
+
+/* PWRU_ATTACH_THREADS, else online CPUs capped at 8 */
+int mass__threads(void);
+
+/* one skip reason: "<stage>: <errno name> (<message>)" */
+void mass__skip(struct attach_stats *st, const char *stage, int err, const char *target);
+
+#endif /* PWRU_MASS_ATTACH_H */

@@ -33,12 +33,11 @@ static double now(void)
 int mass__threads(void)
 {
 	const char *env = getenv("PWRU_ATTACH_THREADS");
-	long n = env ? atol(env) : sysconf(_SC_NPROCESSORS_ONLN);
+	/* the jobs mostly wait in the kernel, so more threads than CPUs pay */
+	long n = env ? atol(env) : 8;
 
 	if (n < 1)
 		n = 1;
-	if (!env && n > 8)
-		n = 8;
 	return n > MASS_MAX_THREADS ? MASS_MAX_THREADS : n;
 }
 

@@ -15,7 +15,7 @@ struct attach_stats;
 /* job(i, arg) for every i in [0, n); returns the wall time in seconds. */
 double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what);
 
-/* PWRU_ATTACH_THREADS, else online CPUs capped at 8 */
+/* PWRU_ATTACH_THREADS, else 8 */
 int mass__threads(void);
 
 /* one skip reason: "<stage>: <errno name> (<message>)" */

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Classic kprobe backend: one kprobe per traced function (kprobe_tmpl.bpf.h). */
+#define KP_SEC "kprobe"
+#define KP_NAME(x) kprobe_##x
+#include "kprobe_tmpl.bpf.h"

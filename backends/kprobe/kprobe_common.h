@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the kprobe and kprobe.multi backends: templates, perf attach, kprobe_events. */
+#ifndef PWRU_KPROBE_COMMON_H
+#define PWRU_KPROBE_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct skb_func;
+
+/* the programs of kprobe_tmpl.bpf.h */
+enum {
+	KP_T_POS1, /* KP_T_POS1 + pos - 1 for the skb at position pos */
+	KP_T_POS5 = KP_T_POS1 + 4,
+	KP_T_KFREE_SKB_REASON,
+	KP_T_SK_SKB_REASON_DROP,
+	KP_T__COUNT,
+};
+
+/* The template for f, or -1 when its skb is beyond the 5th argument. */
+int kp_template_of(const struct skb_func *f);
+
+/*
+ * Attach prog to the perf event pfd: a BPF link carrying the cookie when
+ * cookie is set (5.15+), else PERF_EVENT_IOC_SET_BPF. *link_fd stays -1
+ * without a link. Returns 0 or a negative errno.
+ */
+int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd);
+
+/* The tracefs directory holding kprobe_events, or -ENOENT. */
+int kprobe_events__tracefs(char *dir, size_t len);
+/* Write one command ("p:kprobes/NAME SYM", "-:kprobes/NAME") to kprobe_events. */
+int kprobe_events__write(const char *tracefs, const char *cmd);
+/* Remove pwru_<pid>_... and pwru_probe_<pid> events whose pid is gone. */
+void kprobe_events__sweep(const char *tracefs);
+
+#endif /* PWRU_KPROBE_COMMON_H */

@@ -102,6 +102,57 @@ static __always_inline bool ifname_match(const char *name)
 	return true;
 }
 
+/*
+ * pcap filter stubs. User space replaces each body with the translated
+ * filter before load (src/pcap_xlate.c finds it by the marker). Arguments:
+ * address of the first packet byte, bytes readable from it, packet length;
+ * non-zero means match. The asm keeps clang from dropping the arguments or
+ * folding the result; as written a stub matches everything.
+ */
+#define PWRU_PCAP_STUB(name, magic)                                            \
+	static __noinline __u64 name(__u64 base, __u64 caplen, __u64 wirelen)  \
+	{                                                                      \
+		__u64 ret;                                                     \
+                                                                               \
+		asm volatile("%0 = " #magic " ll"                              \
+			     : "=r"(ret)                                       \
+			     : "r"(base), "r"(caplen), "r"(wirelen));          \
+		return ret;                                                    \
+	}
+
+PWRU_PCAP_STUB(pwru_pcap_l2, 0x7077727550434c32) /* "pwruPCL2", src/pcap.h */
+PWRU_PCAP_STUB(pwru_pcap_l3, 0x7077727550434c33) /* "pwruPCL3" */
+
+/*
+ * L2 (Ethernet) when the MAC header is set and lies before the network
+ * header, else L3 (raw IP) from the network header. Bytes are readable up
+ * to the end of the linear data (tail); the length is that of the whole
+ * packet from the chosen header, paged data included.
+ */
+static __always_inline bool pwru_pcap_match(struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u16 mh = BPF_CORE_READ(skb, mac_header);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u64 tail = BPF_CORE_READ(skb, tail);
+	__s64 wire = (__s64)BPF_CORE_READ(skb, len) + (data - head);
+	bool l2 = mh != (__u16)~0U && nh != (__u16)~0U && mh < nh;
+	__u64 off = l2 ? mh : nh, cap;
+
+	if (!head || (!l2 && nh == (__u16)~0U))
+		return false;
+	wire -= off;
+	if (wire < 0)
+		wire = 0;
+	cap = tail > off ? tail - off : 0;
+	if (cap > (__u64)wire)
+		cap = wire;
+	if (l2)
+		return pwru_pcap_l2((__u64)head + off, cap, wire);
+	return pwru_pcap_l3((__u64)head + off, cap, wire);
+}
+
 static __always_inline bool pwru_filter(struct sk_buff *skb)
 {
 	if (CFG.mark_mask && (BPF_CORE_READ(skb, mark) & CFG.mark_mask) != CFG.mark)
@@ -122,6 +173,9 @@ static __always_inline bool pwru_filter(struct sk_buff *skb)
 				return false;
 		}
 	}
+	/* last: the costliest; pruned by the verifier when there is no filter */
+	if (CFG.pcap_filter && !pwru_pcap_match(skb))
+		return false;
 	return true;
 }
 

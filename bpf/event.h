@@ -81,7 +81,8 @@ struct pwru_cfg {
 	__u8 output_caller;
 	__u8 use_perfbuf; /* kernels before 5.8 have no BPF ring buffer */
 	__u8 kfree_has_reason; /* kfree_skb tracepoint carries a reason (5.17+) */
-	__u32 pad;
+	__u8 pcap_filter; /* a pcap filter is spliced into the stubs (src/pcap.h) */
+	__u8 pad[3];
 };
 
 #endif /* PWRU_EVENT_H */

@@ -21,6 +21,7 @@ struct bpf_program;
 struct bpf_prog_load_opts;
 struct btf;
 struct options;
+struct pwru_pcap;
 
 /* What a run needs from the CLI and the kernel, shared by all backends. */
 struct pwru_run {
@@ -30,6 +31,7 @@ struct pwru_run {
 	const char *kernel_btf; /* --kernel-btf: CO-RE and discovery source, or NULL */
 	struct btf *btf; /* vmlinux BTF (or --kernel-btf) */
 	struct skb_funcs funcs; /* function targets; func_id indexes it */
+	const struct pwru_pcap *pcap; /* compiled pcap filter, or NULL (src/pcap.h) */
 	bool perfbuf; /* no BPF ring buffer (before 5.8) */
 	__u32 ringbuf_bytes;
 };

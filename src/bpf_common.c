@@ -10,6 +10,7 @@
 #include <linux/bpf.h>
 
 #include "backend.h"
+#include "pcap.h"
 
 #define FUNC_ID_MAGIC 0x7077727546554e43ULL /* must match body.bpf.h */
 
@@ -81,6 +82,12 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r)
 	}
 	if (err)
 		return err;
+	/* the splice happens in libbpf's load (src/pcap_load.c); refuse what it would miss */
+	if (r->pcap) {
+		err = pcap_filter__check_obj(obj);
+		if (err)
+			return err;
+	}
 	return set_cfg(obj, &r->cfg);
 }
 
@@ -92,6 +99,8 @@ int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b)
 
 	if (!events || !stacks || !lost)
 		return -ENOENT;
+	if (pcap_filter__check_loaded(obj))
+		return -EINVAL;
 	b->events_fd = bpf_map__fd(events);
 	b->stacks_fd = bpf_map__fd(stacks);
 	b->lost_fd = bpf_map__fd(lost);

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "features.h"
 #include "funcs.h"
+#include "pcap.h"
 
 enum {
 	OPT_BACKEND = 256,
@@ -83,7 +84,9 @@ void options__usage(FILE *out)
 	      "  --filter-netns NS     /proc/PID/ns/net or inode:N\n"
 	      "  --filter-mark M[/MASK] skb->mark & MASK == M (MASK defaults to 0xffffffff)\n"
 	      "  --filter-ifname NAME  skb->dev->name == NAME\n"
-	      "  pcap-filter           not supported yet: rejected with an error\n"
+	      "  pcap-filter           tcpdump syntax (pcap-filter(7)), e.g. 'tcp dst port 80';\n"
+	      "                        matched on the Ethernet header when the skb has one,\n"
+	      "                        else on the IP header\n"
 	      "Output:\n"
 	      "  --output-tuple        print the 5-tuple\n"
 	      "  --output-meta         print netns, mark, interface, protocol, MTU, length\n"
@@ -311,6 +314,20 @@ static int join_positional(struct options *o, int argc, char **argv, char *err, 
 	return 0;
 }
 
+/* Compile now so that a bad expression is a usage error with libpcap's words. */
+static int check_pcap(const char *expr, char *err, size_t len)
+{
+	struct pwru_pcap *f;
+	char msg[256];
+	int ret;
+
+	ret = pcap_filter__compile(expr, &f, msg, sizeof(msg));
+	if (ret)
+		return fail(err, len, "pcap filter '%s': %s", expr, msg);
+	pcap_filter__free(f);
+	return 0;
+}
+
 static const char *opt_name(int c)
 {
 	for (const struct option *l = long_opts; l->name; l++)
@@ -369,9 +386,7 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 		err_code = join_positional(o, argc, argv, err, err_len);
 		if (err_code)
 			return err_code;
-		return fail(err, err_len,
-			    "pcap filter '%s': pcap filters are not supported yet; use --filter-* options",
-			    o->pcap_filter);
+		return check_pcap(o->pcap_filter, err, err_len);
 	}
 	return 0;
 }

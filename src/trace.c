@@ -19,6 +19,7 @@
 #include "ksyms.h"
 #include "options.h"
 #include "output.h"
+#include "pcap.h"
 #include "pipeline.h"
 
 static volatile sig_atomic_t exiting;
@@ -56,6 +57,8 @@ struct trace {
 	FILE *outf;
 	struct pipeline *pl;
 	__u64 printed;
+	struct pwru_pcap *pcap;
+	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
 static struct btf *load_btf(const char *path)
@@ -331,6 +334,8 @@ static void trace__free(struct trace *t)
 	skb_funcs__free(&t->run.funcs);
 	btf__free(t->run.btf);
 	features__free(t->feat);
+	pcap_filter__uninstall();
+	pcap_filter__free(t->pcap);
 }
 
 static void fill_cfg(struct trace *t)
@@ -345,6 +350,30 @@ static void fill_cfg(struct trace *t)
 	c->output_stack = t->o->output_stack;
 	c->output_caller = t->o->output_caller;
 	c->use_perfbuf = t->run.perfbuf;
+}
+
+/* Compile, check with the verifier, and arm the splice before any backend opens. */
+static int setup_pcap(struct trace *t)
+{
+	char msg[512];
+	int err;
+
+	err = pcap_filter__compile(t->o->pcap_filter, &t->pcap, msg, sizeof(msg));
+	err = err ?: pcap_filter__verify(t->pcap, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "pwru: pcap filter '%s': %s\n", t->o->pcap_filter, msg);
+		t->exit_code = 2;
+		return err;
+	}
+	err = pcap_filter__install(t->pcap);
+	if (err) {
+		fprintf(stderr, "pwru: pcap filter: cannot register libbpf handlers: %s\n",
+			strerror(-err));
+		return err;
+	}
+	t->run.pcap = t->pcap;
+	t->run.cfg.pcap_filter = 1;
+	return 0;
 }
 
 static int prepare(struct trace *t)
@@ -376,12 +405,13 @@ static int prepare(struct trace *t)
 		return -ENOENT;
 	}
 	fill_cfg(t);
-	return 0;
+	return t->o->pcap_filter ? setup_pcap(t) : 0;
 }
 
 int trace__run(const struct options *o)
 {
 	struct trace t = { .o = o };
+	char msg[256];
 	int err;
 
 	err = prepare(&t);
@@ -392,6 +422,8 @@ int trace__run(const struct options *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	err = choose_backend(&t);
+	if (err && pcap_filter__last_error(msg, sizeof(msg)))
+		fprintf(stderr, "pwru: pcap filter: %s\n", msg);
 	if (err)
 		goto out;
 	attach_stats__print(&t.be.stats,
@@ -405,7 +437,7 @@ out:
 	if (o->ready_file)
 		unlink(o->ready_file);
 	trace__free(&t);
-	return err ? 1 : 0;
+	return err ? (t.exit_code ?: 1) : 0;
 }
 
 int trace__list_funcs(const struct options *o)

@@ -20,7 +20,9 @@ expect_error 2 "--kernel-btf: cannot read '/nonexistent'" --kernel-btf /nonexist
 expect_error 2 "--ringbuf-pages: '3' is not a power of two" --ringbuf-pages 3
 expect_error 2 "unknown option '--frobnicate'" --frobnicate
 expect_error 2 "option '--filter-func' requires a value" --filter-func
-expect_error 2 "pcap filters are not supported yet" 'host 1.1.1.1'
+expect_error 2 "pcap filter 'udp and (': can't parse filter expression: syntax error" 'udp and ('
+expect_error 2 "pcap filter 'proto foo': unknown ip proto 'foo'" proto foo
+expect_error 2 "pcap filter '1/0 = 1': division by zero" '1/0 = 1'
 expect_error 2 "check: option '--output-tuple' does not apply" check --output-tuple
 expect_error 2 "check: unexpected argument 'extra'" check extra
 

@@ -145,11 +145,16 @@ START_TEST(misc_errors)
 }
 END_TEST
 
-START_TEST(pcap_filter_rejected)
+START_TEST(pcap_filter)
 {
-	ck_assert_int_eq(PARSE("--output-tuple", "dst", "host", "1.1.1.1"), -EINVAL);
+	ck_assert_int_eq(PARSE("--output-tuple", "dst", "host", "1.1.1.1"), 0);
 	ck_assert_str_eq(o.pcap_filter, "dst host 1.1.1.1");
-	ck_assert_ptr_nonnull(strstr(err, "pcap filters are not supported yet"));
+	ck_assert(o.output_tuple);
+	options__free(&o);
+	ck_assert_int_eq(PARSE("udp and (port 53"), -EINVAL);
+	ck_assert_str_eq(err, "pcap filter 'udp and (port 53': can't parse filter expression: syntax error");
+	ck_assert_int_eq(PARSE("port", "99999"), -EINVAL);
+	ck_assert_str_eq(err, "pcap filter 'port 99999': illegal port number 99999 > 65535");
 }
 END_TEST
 
@@ -187,7 +192,7 @@ int main(void)
 	tcase_add_test(tc, outputs);
 	tcase_add_test(tc, ifname);
 	tcase_add_test(tc, misc_errors);
-	tcase_add_test(tc, pcap_filter_rejected);
+	tcase_add_test(tc, pcap_filter);
 	tcase_add_test(tc, subcommands);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

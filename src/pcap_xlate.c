@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classic BPF (as libpcap emits it) to an eBPF subprogram, and the splice of
+ * that subprogram into a relocated program in place of a stub.
+ *
+ * The semantics are those of libpcap's bpf_filter() (pcap_offline_filter):
+ * loads are big-endian and bounded by the captured length, a load past it
+ * or a division by zero returns 0, shifts by 32 or more give 0. The
+ * translation follows the kernel's own cBPF converter (net/core/filter.c)
+ * where it can: 32-bit ALU so A and X stay zero-extended, and immediates
+ * with the top bit set moved to a register before 64-bit compares.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+
+#include "pcap.h"
+
+/* Registers: A and X, then the packet window; r0-r5 are scratch. */
+#define R_A BPF_REG_6
+#define R_X BPF_REG_7
+#define R_BASE BPF_REG_8
+#define R_CAP BPF_REG_9
+#define R_FP BPF_REG_10
+
+/* Stack: the load buffer, the packet length, then M[0..15]. */
+#define OFF_BUF (-8)
+#define OFF_WIRELEN (-16)
+#define OFF_MEM(i) (-24 - 8 * (int)(i))
+
+#define TGT_REJECT (-1)
+
+static struct bpf_insn mk(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
+{
+	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+
+	return i;
+}
+
+struct xlate {
+	struct bpf_insn *v;
+	size_t n, cap;
+	/* jumps to patch: insn index and classic target (or TGT_REJECT) */
+	struct {
+		size_t at;
+		long target;
+	} *fix;
+	size_t nfix, capfix;
+	int probe_read;
+	int err;
+};
+
+static void emit(struct xlate *x, struct bpf_insn i)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		struct bpf_insn *v = realloc(x->v, cap * sizeof(*v));
+
+		if (!v) {
+			x->err = -ENOMEM;
+			return;
+		}
+		x->v = v;
+		x->cap = cap;
+	}
+	x->v[x->n++] = i;
+}
+
+/* A jump whose offset is patched once every classic insn has a position. */
+static void emit_jmp(struct xlate *x, struct bpf_insn i, long target)
+{
+	if (x->nfix == x->capfix) {
+		size_t cap = x->capfix ? x->capfix * 2 : 128;
+		void *v = realloc(x->fix, cap * sizeof(*x->fix));
+
+		if (!v) {
+			x->err = -ENOMEM;
+			return;
+		}
+		x->fix = v;
+		x->capfix = cap;
+	}
+	x->fix[x->nfix].at = x->n;
+	x->fix[x->nfix].target = target;
+	x->nfix++;
+	emit(x, i);
+}
+
+#define MOV64_REG(d, s) mk(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define MOV32_REG(d, s) mk(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
+#define MOV64_IMM(d, k) mk(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, k)
+#define MOV32_IMM(d, k) mk(BPF_ALU | BPF_MOV | BPF_K, d, 0, 0, k)
+#define ADD64_REG(d, s) mk(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0)
+#define ADD64_IMM(d, k) mk(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, k)
+#define LDX(sz, d, s, o) mk(BPF_LDX | BPF_MEM | (sz), d, s, o, 0)
+#define STX(sz, d, s, o) mk(BPF_STX | BPF_MEM | (sz), d, s, o, 0)
+#define ST_IMM(sz, d, o, k) mk(BPF_ST | BPF_MEM | (sz), d, 0, o, k)
+#define JMP_IMM(op, d, k) mk(BPF_JMP | (op) | BPF_K, d, 0, 0, k)
+#define JMP_REG(op, d, s) mk(BPF_JMP | (op) | BPF_X, d, s, 0, 0)
+#define JA() mk(BPF_JMP | BPF_JA, 0, 0, 0, 0)
+#define CALL(fn) mk(BPF_JMP | BPF_CALL, 0, 0, 0, fn)
+#define EXIT() mk(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+/*
+ * Bounds-check [r3, r3 + size) against the captured length, read it into
+ * the stack buffer with the probe-read helper, and load it into dst in host
+ * order. r3 holds the offset (zero-extended) on entry.
+ */
+static void emit_read(struct xlate *x, int size, int dst)
+{
+	static const int bpf_size[] = { [1] = BPF_B, [2] = BPF_H, [4] = BPF_W };
+
+	emit(x, MOV64_REG(BPF_REG_2, BPF_REG_3));
+	emit(x, ADD64_IMM(BPF_REG_2, size));
+	emit_jmp(x, JMP_REG(BPF_JGT, BPF_REG_2, R_CAP), TGT_REJECT);
+	emit(x, ADD64_REG(BPF_REG_3, R_BASE));
+	emit(x, MOV64_REG(BPF_REG_1, R_FP));
+	emit(x, ADD64_IMM(BPF_REG_1, OFF_BUF));
+	emit(x, MOV64_IMM(BPF_REG_2, size));
+	emit(x, CALL(x->probe_read));
+	emit_jmp(x, JMP_IMM(BPF_JNE, BPF_REG_0, 0), TGT_REJECT);
+	emit(x, LDX(bpf_size[size], dst, R_FP, OFF_BUF));
+	if (size > 1) /* to big endian = from network order; zero-extends */
+		emit(x, mk(BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, size * 8));
+}
+
+static int size_of(__u16 code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_W:
+		return 4;
+	case BPF_H:
+		return 2;
+	case BPF_B:
+		return 1;
+	}
+	return 0;
+}
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static int xlate_ld(struct xlate *x, const struct pcap_cbpf *c, int dst)
+{
+	int size = size_of(c->code);
+
+	switch (BPF_MODE(c->code)) {
+	case BPF_IMM:
+		emit(x, MOV32_IMM(dst, c->k));
+		return 0;
+	case BPF_MEM:
+		if (c->k >= BPF_MEMWORDS)
+			return -EINVAL;
+		emit(x, LDX(BPF_W, dst, R_FP, OFF_MEM(c->k)));
+		return 0;
+	case BPF_LEN:
+		emit(x, LDX(BPF_DW, dst, R_FP, OFF_WIRELEN));
+		return 0;
+	case BPF_ABS:
+		if (dst != R_A || !size)
+			return -EINVAL;
+		emit(x, MOV32_IMM(BPF_REG_3, c->k)); /* zero-extends any k */
+		emit_read(x, size, R_A);
+		return 0;
+	case BPF_IND:
+		if (dst != R_A || !size)
+			return -EINVAL;
+		/* X + k in 64 bits cannot wrap, so the bound check is exact */
+		emit(x, MOV32_IMM(BPF_REG_3, c->k));
+		emit(x, ADD64_REG(BPF_REG_3, R_X));
+		emit_read(x, size, R_A);
+		return 0;
+	case BPF_MSH: /* X = (P[k] & 0xf) << 2, the IPv4 header length */
+		if (dst != R_X || BPF_SIZE(c->code) != BPF_B)
+			return -EINVAL;
+		emit(x, MOV32_IMM(BPF_REG_3, c->k));
+		emit_read(x, 1, R_X);
+		emit(x, mk(BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf));
+		emit(x, mk(BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int xlate_alu(struct xlate *x, const struct pcap_cbpf *c)
+{
+	__u8 op = BPF_OP(c->code);
+
+	switch (op) {
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_MUL:
+	case BPF_OR:
+	case BPF_AND:
+	case BPF_XOR:
+		break;
+	case BPF_NEG:
+		emit(x, mk(BPF_ALU | BPF_NEG, R_A, 0, 0, 0));
+		return 0;
+	case BPF_DIV:
+	case BPF_MOD:
+		if (BPF_SRC(c->code) == BPF_K && !c->k) {
+			emit_jmp(x, JA(), TGT_REJECT);
+			return 0;
+		}
+		if (BPF_SRC(c->code) == BPF_X)
+			emit_jmp(x, JMP_IMM(BPF_JEQ, R_X, 0), TGT_REJECT);
+		break;
+	case BPF_LSH:
+	case BPF_RSH:
+		/* libpcap 1.10: a shift by 32 or more yields 0 */
+		if (BPF_SRC(c->code) == BPF_K) {
+			if (c->k >= 32)
+				emit(x, MOV32_IMM(R_A, 0));
+			else
+				emit(x, mk(BPF_ALU | op | BPF_K, R_A, 0, 0, c->k));
+			return 0;
+		}
+		emit(x, JMP_IMM(BPF_JGT, R_X, 31));
+		x->v[x->n - 1].off = 2;
+		emit(x, mk(BPF_ALU | op | BPF_X, R_A, R_X, 0, 0));
+		emit(x, JA());
+		x->v[x->n - 1].off = 1;
+		emit(x, MOV32_IMM(R_A, 0));
+		return 0;
+	default:
+		return -EINVAL;
+	}
+	if (BPF_SRC(c->code) == BPF_K)
+		emit(x, mk(BPF_ALU | op | BPF_K, R_A, 0, 0, c->k));
+	else
+		emit(x, mk(BPF_ALU | op | BPF_X, R_A, R_X, 0, 0));
+	return 0;
+}
+
+static int xlate_jmp(struct xlate *x, const struct pcap_cbpf *c, size_t pc, size_t n)
+{
+	__u8 op = BPF_OP(c->code);
+	long jt = pc + 1 + c->jt, jf = pc + 1 + c->jf;
+	struct bpf_insn j;
+
+	if (op == BPF_JA) {
+		if (pc + 1 + c->k >= n)
+			return -EINVAL;
+		emit_jmp(x, JA(), pc + 1 + c->k);
+		return 0;
+	}
+	if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET)
+		return -EINVAL;
+	if ((size_t)jt >= n || (size_t)jf >= n)
+		return -EINVAL;
+	if (BPF_SRC(c->code) == BPF_X) {
+		j = JMP_REG(op, R_A, R_X);
+	} else if ((__s32)c->k < 0 && op != BPF_JSET) {
+		/* imm is sign-extended in 64-bit compares; A is not */
+		emit(x, MOV32_IMM(BPF_REG_2, c->k));
+		j = JMP_REG(op, R_A, BPF_REG_2);
+	} else {
+		j = JMP_IMM(op, R_A, c->k);
+	}
+	if (jt == jf) {
+		emit_jmp(x, JA(), jt);
+		return 0;
+	}
+	emit_jmp(x, j, jt);
+	if (jf != (long)pc + 1)
+		emit_jmp(x, JA(), jf);
+	return 0;
+}
+
+static int xlate_one(struct xlate *x, const struct pcap_cbpf *c, size_t pc, size_t n)
+{
+	switch (BPF_CLASS(c->code)) {
+	case BPF_LD:
+		return xlate_ld(x, c, R_A);
+	case BPF_LDX:
+		return xlate_ld(x, c, R_X);
+	case BPF_ST:
+	case BPF_STX:
+		if (c->k >= BPF_MEMWORDS)
+			return -EINVAL;
+		emit(x, STX(BPF_W, R_FP, BPF_CLASS(c->code) == BPF_ST ? R_A : R_X, OFF_MEM(c->k)));
+		return 0;
+	case BPF_ALU:
+		return xlate_alu(x, c);
+	case BPF_JMP:
+		return xlate_jmp(x, c, pc, n);
+	case BPF_RET:
+		if (BPF_RVAL(c->code) == BPF_A)
+			emit(x, MOV32_REG(BPF_REG_0, R_A));
+		else if (BPF_RVAL(c->code) == BPF_K)
+			emit(x, MOV32_IMM(BPF_REG_0, c->k));
+		else
+			return -EINVAL;
+		emit(x, EXIT());
+		return 0;
+	case BPF_MISC:
+		if (BPF_MISCOP(c->code) == BPF_TAX)
+			emit(x, MOV32_REG(R_X, R_A));
+		else if (BPF_MISCOP(c->code) == BPF_TXA)
+			emit(x, MOV32_REG(R_A, R_X));
+		else
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* M[] slots that are read: zeroed up front so the verifier sees them written. */
+static unsigned int mem_used(const struct pcap_cbpf *prog, size_t n)
+{
+	unsigned int used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		__u16 c = prog[i].code;
+
+		if (((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) && BPF_MODE(c) == BPF_MEM) ||
+		    BPF_CLASS(c) == BPF_ST || BPF_CLASS(c) == BPF_STX)
+			if (prog[i].k < BPF_MEMWORDS)
+				used |= 1u << prog[i].k;
+	}
+	return used;
+}
+
+static void emit_prologue(struct xlate *x, unsigned int mem)
+{
+	emit(x, MOV64_REG(R_BASE, BPF_REG_1));
+	emit(x, MOV32_REG(R_CAP, BPF_REG_2));
+	emit(x, MOV32_REG(BPF_REG_3, BPF_REG_3));
+	emit(x, STX(BPF_DW, R_FP, BPF_REG_3, OFF_WIRELEN));
+	emit(x, MOV32_IMM(R_A, 0));
+	emit(x, MOV32_IMM(R_X, 0));
+	for (int i = 0; i < BPF_MEMWORDS; i++)
+		if (mem & (1u << i))
+			emit(x, ST_IMM(BPF_W, R_FP, OFF_MEM(i), 0));
+}
+
+int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
+		   struct bpf_insn **out, size_t *cnt, char *err, size_t len)
+{
+	struct xlate x = { .probe_read = probe_read_fn };
+	size_t *pos, reject;
+	int ret = 0;
+
+	if (!n)
+		return fail(err, len, -EINVAL, "empty classic BPF program");
+	pos = calloc(n, sizeof(*pos));
+	if (!pos)
+		return -ENOMEM;
+	emit_prologue(&x, mem_used(prog, n));
+	for (size_t pc = 0; pc < n && !x.err; pc++) {
+		pos[pc] = x.n;
+		ret = xlate_one(&x, &prog[pc], pc, n);
+		if (ret) {
+			ret = fail(err, len, ret, "classic BPF insn %zu (code 0x%04x k %u) not supported",
+				   pc, prog[pc].code, prog[pc].k);
+			goto out;
+		}
+	}
+	reject = x.n;
+	emit(&x, MOV32_IMM(BPF_REG_0, 0));
+	emit(&x, EXIT());
+	ret = x.err;
+	for (size_t i = 0; !ret && i < x.nfix; i++) {
+		long to = x.fix[i].target == TGT_REJECT ? (long)reject : (long)pos[x.fix[i].target];
+		long off = to - (long)x.fix[i].at - 1;
+
+		if (off < -32768 || off > 32767)
+			ret = fail(err, len, -E2BIG, "filter too large: jump offset %ld", off);
+		else
+			x.v[x.fix[i].at].off = off;
+	}
+out:
+	free(pos);
+	free(x.fix);
+	if (ret) {
+		free(x.v);
+		return ret;
+	}
+	*out = x.v;
+	*cnt = x.n;
+	return 0;
+}
+
+/* ---- splicing into a relocated program ---- */
+
+static bool is_ldimm64(const struct bpf_insn *i)
+{
+	return i->code == (BPF_LD | BPF_DW | BPF_IMM);
+}
+
+static bool is_marker(const struct bpf_insn *i, __u64 magic)
+{
+	return is_ldimm64(i) && i->src_reg == 0 && (__u32)i[0].imm == (__u32)magic &&
+	       (__u32)i[1].imm == (__u32)(magic >> 32);
+}
+
+/*
+ * If insn i refers to another instruction by a relative offset, return
+ * true with that target: jumps, bpf-to-bpf calls, and ldimm64 of a
+ * subprogram address (callbacks).
+ */
+static bool rel_target(const struct bpf_insn *v, size_t i, long *t)
+{
+	__u8 cls = BPF_CLASS(v[i].code), op = BPF_OP(v[i].code);
+
+	if (is_ldimm64(&v[i]))
+		return v[i].src_reg == BPF_PSEUDO_FUNC ? (*t = (long)i + v[i].imm + 1, true) : false;
+	if (cls != BPF_JMP && cls != BPF_JMP32)
+		return false;
+	if (op == BPF_EXIT)
+		return false;
+	if (op == BPF_CALL) {
+		if (v[i].src_reg != BPF_PSEUDO_CALL)
+			return false;
+		*t = (long)i + v[i].imm + 1;
+		return true;
+	}
+	if (cls == BPF_JMP32 && op == BPF_JA) /* gotol */
+		*t = (long)i + v[i].imm + 1;
+	else
+		*t = (long)i + v[i].off + 1;
+	return true;
+}
+
+static void set_rel(struct bpf_insn *i, long off)
+{
+	__u8 cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
+
+	if (is_ldimm64(i) || (cls == BPF_JMP && op == BPF_CALL) || (cls == BPF_JMP32 && op == BPF_JA))
+		i->imm = off;
+	else
+		i->off = off;
+}
+
+/* Subprogram containing insn idx: [start, end). */
+static void subprog_bounds(const struct bpf_insn *v, size_t cnt, size_t idx, size_t *start,
+			   size_t *end)
+{
+	long t;
+
+	*start = 0;
+	*end = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		if (!rel_target(v, i, &t) || !(is_ldimm64(&v[i]) || BPF_OP(v[i].code) == BPF_CALL))
+			continue;
+		if (t <= (long)idx && (size_t)t > *start)
+			*start = t;
+		if (t > (long)idx && (size_t)t < *end)
+			*end = t;
+		if (is_ldimm64(&v[i]))
+			i++;
+	}
+}
+
+static int fix_btf_ext(struct pcap_btf_ext *e, size_t start, size_t end, long delta, bool drop_inside)
+{
+	char *recs;
+	__u32 n = 0;
+
+	if (!e || !e->recs || !e->cnt)
+		return 0;
+	recs = malloc((size_t)e->cnt * e->rec_size);
+	if (!recs)
+		return -ENOMEM;
+	for (__u32 i = 0; i < e->cnt; i++) {
+		char *r = (char *)e->recs + (size_t)i * e->rec_size;
+		__u32 off;
+
+		memcpy(&off, r, sizeof(off));
+		if (drop_inside && off > start && off < end)
+			continue;
+		if (off >= end)
+			off += delta;
+		memcpy(recs + (size_t)n * e->rec_size, r, e->rec_size);
+		memcpy(recs + (size_t)n * e->rec_size, &off, sizeof(off));
+		n++;
+	}
+	e->recs = recs; /* caller owns the copy */
+	e->cnt = n;
+	return 0;
+}
+
+/* Replace v[start, end) by body; fix every relative reference that crosses it. */
+static int splice_one(struct bpf_insn **v, size_t *cnt, size_t start, size_t end,
+		      const struct bpf_insn *body, size_t blen, char *err, size_t len)
+{
+	long delta = (long)blen - (long)(end - start);
+	size_t n = *cnt + delta;
+	struct bpf_insn *nv;
+	long t;
+
+	nv = calloc(n, sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	memcpy(nv, *v, start * sizeof(*nv));
+	memcpy(nv + start, body, blen * sizeof(*nv));
+	memcpy(nv + start + blen, *v + end, (*cnt - end) * sizeof(*nv));
+	for (size_t i = 0; i < *cnt; i++) {
+		long ni, nt, off;
+
+		if (i >= start && i < end)
+			continue;
+		if (!rel_target(*v, i, &t)) {
+			if (is_ldimm64(&(*v)[i]))
+				i++;
+			continue;
+		}
+		if (t > (long)start && t < (long)end) {
+			free(nv);
+			return fail(err, len, -EINVAL, "insn %zu jumps into the filter stub", i);
+		}
+		ni = i < start ? (long)i : (long)i + delta;
+		nt = t < (long)end ? t : t + delta;
+		off = nt - ni - 1;
+		if (off < -32768 || off > 32767) {
+			free(nv);
+			return fail(err, len, -E2BIG, "program too large after inserting the filter");
+		}
+		set_rel(&nv[ni], off);
+		if (is_ldimm64(&(*v)[i]))
+			i++;
+	}
+	free(*v);
+	*v = nv;
+	*cnt = n;
+	return 0;
+}
+
+int pcap_probe_read_fn(const struct bpf_insn *insns, size_t cnt)
+{
+	for (size_t i = 0; i < cnt; i++)
+		if (insns[i].code == (BPF_JMP | BPF_CALL) && insns[i].src_reg == 0 &&
+		    (insns[i].imm == BPF_FUNC_probe_read_kernel || insns[i].imm == BPF_FUNC_probe_read))
+			return insns[i].imm;
+	return BPF_FUNC_probe_read_kernel;
+}
+
+static const struct bpf_insn reject_all[] = {
+	{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t cnt,
+		struct bpf_insn **out, size_t *out_cnt, struct pcap_btf_ext *func_info,
+		struct pcap_btf_ext *line_info, char *err, size_t len)
+{
+	static const __u64 magic[2] = { PCAP_STUB_MAGIC_L2, PCAP_STUB_MAGIC_L3 };
+	int helper = pcap_probe_read_fn(insns, cnt), done = 0, ret = 0;
+	void *fi0 = func_info ? func_info->recs : NULL, *li0 = line_info ? line_info->recs : NULL;
+	struct bpf_insn *v = NULL, *body;
+	size_t n = cnt, blen;
+
+	for (int layer = PCAP_L2; layer <= PCAP_L3; layer++) {
+		size_t at = n, start, end;
+
+		if (!v) {
+			v = malloc(cnt * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			memcpy(v, insns, cnt * sizeof(*v));
+		}
+		for (size_t i = 0; i + 1 < n; i++)
+			if (is_marker(&v[i], magic[layer])) {
+				at = i;
+				break;
+			}
+		if (at == n)
+			continue;
+		subprog_bounds(v, n, at, &start, &end);
+		if (start == 0) {
+			ret = fail(err, len, -EINVAL, "filter stub is not a subprogram");
+			break;
+		}
+		if (layer == PCAP_L3 && f->no_l3) {
+			body = (struct bpf_insn *)reject_all;
+			blen = 2;
+		} else {
+			ret = pcap_translate(f->prog[layer], f->len[layer], helper, &body, &blen, err,
+					     len);
+			if (ret)
+				break;
+		}
+		ret = splice_one(&v, &n, start, end, body, blen, err, len);
+		if (!ret) {
+			void *fi = func_info ? func_info->recs : NULL;
+			void *li = line_info ? line_info->recs : NULL;
+			long delta = (long)blen - (long)(end - start);
+
+			ret = fix_btf_ext(func_info, start, end, delta, false);
+			ret = ret ?: fix_btf_ext(line_info, start, end, delta, true);
+			/* free intermediate copies, never the caller's originals */
+			if (fi && fi != fi0 && func_info->recs != fi)
+				free(fi);
+			if (li && li != li0 && line_info->recs != li)
+				free(li);
+		}
+		if (body != reject_all)
+			free(body);
+		if (ret)
+			break;
+		done++;
+	}
+	if (ret || !done) {
+		free(v);
+		return ret;
+	}
+	*out = v;
+	*out_cnt = n;
+	return done;
+}

@@ -527,7 +527,7 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		goto out;
 	}
 	if (!has_any_btf(f)) {
-		snprintf(why, why_len, "no BTF (no /sys/kernel/btf/vmlinux and no --kernel-btf)");
+		snprintf(why, why_len, "no BTF (no vmlinux BTF, no --kernel-btf)");
 		rem = REM_BTF;
 		goto out;
 	}

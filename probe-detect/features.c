@@ -253,9 +253,17 @@ static void probe_lockdown(struct features *f)
 	if (find_mount("securityfs", dir, sizeof(dir))) {
 		snprintf(dir, sizeof(dir), "/sys/kernel/security");
 		if (mount("securityfs", dir, "securityfs", 0, NULL)) {
-			set(f, FEAT_LOCKDOWN, LOCKDOWN_UNKNOWN, FEAT_HOW_UNKNOWN, errno,
-			    "mount -t securityfs securityfs /sys/kernel/security",
-			    "securityfs not mounted and mounting it failed: %s", strerror(errno));
+			err = errno;
+			/* no mount point or no such fs: built without SECURITYFS */
+			if (err == ENOENT || err == ENODEV)
+				set(f, FEAT_LOCKDOWN, LOCKDOWN_UNKNOWN, FEAT_HOW_FILE, err, NULL,
+				    "kernel without securityfs: lockdown cannot be read "
+				    "(probably none)");
+			else
+				set(f, FEAT_LOCKDOWN, LOCKDOWN_UNKNOWN, FEAT_HOW_UNKNOWN, err,
+				    "mount -t securityfs securityfs /sys/kernel/security",
+				    "securityfs not mounted and mounting it failed: %s",
+				    strerror(err));
 			return;
 		}
 		mounted = true;
@@ -469,6 +477,10 @@ static void probe_result(struct features *f, enum feat_id id, int err, const cha
 	f->f[id].val = 0;
 	f->f[id].err = err;
 	feat__explain(f, id, NULL, 0, why, sizeof(why), &rem);
+	if (!strcmp(stage, "skipped")) {
+		set(f, id, 0, FEAT_HOW_PROBE, err, rem, "not tried: %s", why);
+		return;
+	}
 	set(f, id, 0, FEAT_HOW_PROBE, err, rem, "%s %s: %s%s%s", stage,
 	    feat__errno_name(err) ? feat__errno_name(err) : strerror(err), why,
 	    *tail ? "; verifier: " : (stage[0] == 'l' ? " (empty verifier log)" : ""), tail);

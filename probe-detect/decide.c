@@ -338,6 +338,33 @@ static void explain_kmulti(const struct features *f, int err, char *brief, size_
 	}
 }
 
+/* Neither a kprobe PMU nor kprobe_events: what the config says about it. */
+static void explain_no_kprobes(const struct features *f, int err, char *brief, size_t blen,
+			       char *lng, size_t llen)
+{
+	const char *b, *l;
+	char eb[24];
+
+	switch (val(f, FEAT_CFG_KPROBES)) {
+	case 0:
+		b = "CONFIG_KPROBES not set";
+		l = "the kernel is built without CONFIG_KPROBES";
+		break;
+	case 1:
+		b = "no kprobe PMU or kprobe_events";
+		l = "CONFIG_KPROBES=y, but no CONFIG_KPROBE_EVENTS or no tracefs";
+		break;
+	default:
+		b = "no kprobes (CONFIG_KPROBES not set?)";
+		l = "no kernel config to confirm it, but the kernel is likely built without "
+		    "CONFIG_KPROBES";
+	}
+	snprintf(brief, blen, "%s", b);
+	snprintf(lng, llen,
+		 "no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events (%s): %s",
+		 ename(err, eb, sizeof(eb)), l);
+}
+
 static void explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
@@ -358,19 +385,7 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 			*remedy = NULL;
 			break;
 		}
-		snprintf(brief, blen, val(f, FEAT_CFG_KPROBES) == 1 ?
-					      "no kprobe PMU or kprobe_events" :
-				      val(f, FEAT_CFG_KPROBES) == 0 ?
-					      "CONFIG_KPROBES not set" :
-					      "no kprobes (CONFIG_KPROBES not set?)");
-		snprintf(lng, llen,
-			 "no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events "
-			 "(%s): %s",
-			 ename(err, eb, sizeof(eb)),
-			 val(f, FEAT_CFG_KPROBES) == 0 ? "the kernel is built without CONFIG_KPROBES" :
-			 val(f, FEAT_CFG_KPROBES) == 1 ?
-							 "CONFIG_KPROBES=y but no CONFIG_KPROBE_EVENTS or no tracefs" :
-							 "the kernel is likely built without CONFIG_KPROBES");
+		explain_no_kprobes(f, err, brief, blen, lng, llen);
 		*remedy = REM_KPROBES;
 		break;
 	case EINVAL:

@@ -63,6 +63,7 @@ START_TEST(test_host)
 {
 	struct features *f = load("host-6.18");
 	char ex[512];
+	int id;
 
 	expect(f, PWRU_BE_FENTRY, false, "refused with EPERM although BTF is present");
 	expect(f, PWRU_BE_KPROBE_MULTI, false, "no CONFIG_FPROBE");
@@ -77,6 +78,13 @@ START_TEST(test_host)
 	ck_assert(features__has_vmlinux_btf(f));
 	ck_assert(!features__has_kprobe_pmu(f));
 	ck_assert_uint_eq(f->kver, PWRU_KVER(6, 18, 44));
+
+	/* without a kernel config the verdicts stand, hedged where needed */
+	for (id = FEAT_CFG_KPROBES; id <= FEAT_CFG_BPF_JIT; id++)
+		f->f[id].val = -1;
+	expect(f, PWRU_BE_KPROBE, false, "no kprobes (CONFIG_KPROBES not set?)");
+	expect(f, PWRU_BE_KPROBE_MULTI, false, "no CONFIG_FPROBE");
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_TRACEPOINT);
 	features__free(f);
 }
 END_TEST

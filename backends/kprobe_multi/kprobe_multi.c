@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kprobe.multi backend: one fprobe link per template (skb position, drop
+ * path), given explicit symbols and the func ids as cookies. libbpf 1.1's
+ * pattern mode is not used: it matches every kallsyms name, including
+ * functions ftrace cannot attach to. The kernel rejects a whole batch for one
+ * bad symbol, so a rejected batch is bisected and the bad symbols skipped.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "../kprobe/kprobe_common.h"
+#include "../kprobe/mass_attach.h"
+#include "kprobe_multi.skel.h"
+
+struct kmulti_backend {
+	struct kprobe_multi_bpf *skel;
+	const struct skb_funcs *funcs;
+	/* links[]: one per accepted batch, more than one after a bisection */
+	struct bpf_link **links;
+	size_t nr_links, cap_links;
+	size_t attempts; /* attach calls, bisection included */
+};
+
+struct batch {
+	const char **syms;
+	__u64 *cookies;
+	size_t n;
+};
+
+static struct bpf_program *template_prog(struct kprobe_multi_bpf *skel, int t)
+{
+	struct bpf_program *p[KP_T__COUNT] = {
+		skel->progs.kmulti_skb1,	     skel->progs.kmulti_skb2,
+		skel->progs.kmulti_skb3,	     skel->progs.kmulti_skb4,
+		skel->progs.kmulti_skb5,	     skel->progs.kmulti_kfree_skb_reason,
+		skel->progs.kmulti_sk_skb_reason_drop,
+	};
+
+	return p[t];
+}
+
+static int kmulti_open(struct backend *b, struct pwru_run *r)
+{
+	struct kmulti_backend *kb;
+	int err;
+
+	kb = calloc(1, sizeof(*kb));
+	if (!kb)
+		return -ENOMEM;
+	b->priv = kb;
+	b->kind = PWRU_EV_FUNC;
+	kb->funcs = &r->funcs;
+	kb->skel = kprobe_multi_bpf__open();
+	if (!kb->skel)
+		return -errno;
+	err = pwru_obj__prepare(kb->skel->obj, r);
+	if (err)
+		return err;
+	/* cookies and bpf_get_func_ip() came with kprobe.multi (5.18) */
+	kb->skel->rodata->USE_COOKIE = true;
+	kb->skel->rodata->HAS_FUNC_IP = true;
+	err = kprobe_multi_bpf__load(kb->skel);
+	return err ?: pwru_obj__fill_fds(kb->skel->obj, b);
+}
+
+static int keep_link(struct kmulti_backend *kb, struct bpf_link *link)
+{
+	if (kb->nr_links == kb->cap_links) {
+		size_t cap = kb->cap_links ? 2 * kb->cap_links : 16;
+		struct bpf_link **v = realloc(kb->links, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		kb->links = v;
+		kb->cap_links = cap;
+	}
+	kb->links[kb->nr_links++] = link;
+	return 0;
+}
+
+/* Errors that one bad symbol can cause; anything else fails every symbol. */
+static bool worth_bisecting(int err)
+{
+	return err == -ENOENT || err == -ESRCH || err == -EINVAL || err == -EEXIST ||
+	       err == -EBUSY;
+}
+
+static void skip_all(struct backend *b, const struct batch *bt, int err)
+{
+	for (size_t i = 0; i < bt->n; i++)
+		mass__skip(&b->stats, "attach", err, bt->syms[i]);
+}
+
+/* Attach a batch; when the kernel rejects it, attach each half. */
+static int attach_batch(struct backend *b, struct bpf_program *prog, const struct batch *bt)
+{
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = bt->syms, .cookies = bt->cookies,
+		    .cnt = bt->n);
+	struct kmulti_backend *kb = b->priv;
+	struct batch lo = *bt, hi;
+	struct bpf_link *link;
+	int err;
+
+	kb->attempts++;
+	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &o);
+	err = libbpf_get_error(link);
+	if (!err) {
+		b->stats.attached += bt->n;
+		return keep_link(kb, link);
+	}
+	if (bt->n == 1 || !worth_bisecting(err)) {
+		skip_all(b, bt, err);
+		return 0;
+	}
+	lo.n = bt->n / 2;
+	hi = (struct batch){ bt->syms + lo.n, bt->cookies + lo.n, bt->n - lo.n };
+	return attach_batch(b, prog, &lo) ?: attach_batch(b, prog, &hi);
+}
+
+/* Every function that uses template t, in one batch. */
+static int attach_template(struct backend *b, int t, struct batch *bt)
+{
+	struct kmulti_backend *kb = b->priv;
+
+	bt->n = 0;
+	for (size_t i = 0; i < kb->funcs->n; i++) {
+		if (kp_template_of(&kb->funcs->v[i]) != t)
+			continue;
+		bt->syms[bt->n] = kb->funcs->v[i].name;
+		bt->cookies[bt->n++] = i;
+	}
+	if (!bt->n)
+		return 0;
+	return attach_batch(b, template_prog(kb->skel, t), bt);
+}
+
+static int kmulti_attach(struct backend *b, struct pwru_run *r)
+{
+	struct kmulti_backend *kb = b->priv;
+	struct batch bt = {};
+	struct timespec t0, t1;
+	int err = 0;
+
+	bt.syms = calloc(kb->funcs->n + 1, sizeof(*bt.syms));
+	bt.cookies = calloc(kb->funcs->n + 1, sizeof(*bt.cookies));
+	if (!bt.syms || !bt.cookies) {
+		err = -ENOMEM;
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < kb->funcs->n; i++)
+		if (kp_template_of(&kb->funcs->v[i]) < 0)
+			mass__skip(&b->stats, "skb argument beyond the 5th", -E2BIG,
+				   kb->funcs->v[i].name);
+	for (int t = 0; t < KP_T__COUNT && !err; t++)
+		err = attach_template(b, t, &bt);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	b->stats.attach_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (getenv("PWRU_DEBUG"))
+		fprintf(stderr, "pwru: kprobe-multi: %zu links, %zu attach calls\n", kb->nr_links,
+			kb->attempts);
+	if (!err && !b->stats.attached)
+		err = -ENOENT;
+out:
+	free(bt.syms);
+	free(bt.cookies);
+	return err;
+}
+
+static void kmulti_close(struct backend *b)
+{
+	struct kmulti_backend *kb = b->priv;
+
+	if (!kb)
+		return;
+	for (size_t i = 0; i < kb->nr_links; i++)
+		bpf_link__destroy(kb->links[i]);
+	kprobe_multi_bpf__destroy(kb->skel);
+	free(kb->links);
+	free(kb);
+	b->priv = NULL;
+}
+
+const struct backend_ops kprobe_multi_backend_ops = {
+	.name = "kprobe-multi",
+	.id = PWRU_BE_KPROBE_MULTI,
+	.open = kmulti_open,
+	.attach = kmulti_attach,
+	.close = kmulti_close,
+};

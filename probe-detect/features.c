@@ -384,47 +384,84 @@ static void probe_kprobe_files(struct features *f)
 		    strerror(errno));
 }
 
-/* Helper and map probes, with the kernel version where probing cannot tell. */
+/* Where probing cannot tell: what the kernel version says. */
+static void by_version(struct features *f, enum feat_id id, int err, unsigned int since,
+		       const char *since_s, const char *why)
+{
+	if (!f->kver) {
+		set(f, id, -1, FEAT_HOW_UNKNOWN, err, NULL, "%s, and no kernel version", why);
+		return;
+	}
+	set(f, id, f->kver >= since, FEAT_HOW_VERSION, err, NULL, "%s; by version: %s %s", why,
+	    since_s, f->kver >= since ? "or later" : "not reached");
+}
+
+/*
+ * libbpf's probes cannot tell "unsupported" from "not allowed": without
+ * privileges a map probe says no and a helper probe says yes (empty
+ * verifier log). So only probe when we may load programs.
+ */
+static bool may_load(const struct features *f)
+{
+	return f->f[FEAT_ROOT].val == 1 || f->f[FEAT_CAP_SYS_ADMIN].val == 1 ||
+	       (f->f[FEAT_CAP_BPF].val == 1 && f->f[FEAT_CAP_PERFMON].val == 1);
+}
+
 static void probe_helper(struct features *f, enum feat_id id, enum bpf_prog_type type,
 			 enum bpf_func_id fn, unsigned int since, const char *since_s,
 			 const char *missing)
 {
-	int r = type ? libbpf_probe_bpf_helper(type, fn, NULL) : -EOPNOTSUPP;
+	char why[64];
+	int r;
 
-	if (r > 0)
+	if (!may_load(f)) {
+		by_version(f, id, EPERM, since, since_s, "not probed without privileges");
+		return;
+	}
+	r = type ? libbpf_probe_bpf_helper(type, fn, NULL) : -EOPNOTSUPP;
+	if (r > 0) {
 		set(f, id, 1, FEAT_HOW_PROBE, 0, NULL, "supported (verifier accepts it)");
-	else if (!r)
+	} else if (!r) {
 		set(f, id, 0, FEAT_HOW_PROBE, 0, NULL, "verifier rejects it: %s", missing);
-	else if (f->kver)
-		set(f, id, f->kver >= since, FEAT_HOW_VERSION, -r, NULL,
-		    "probe failed (%s); by version: %s %s", strerror(-r), since_s,
-		    f->kver >= since ? "or later" : "not reached");
-	else
-		set(f, id, -1, FEAT_HOW_UNKNOWN, -r, NULL, "probe failed: %s", strerror(-r));
+	} else {
+		snprintf(why, sizeof(why), "probe failed (%s)", strerror(-r));
+		by_version(f, id, -r, since, since_s, why);
+	}
+}
+
+static void probe_ringbuf(struct features *f)
+{
+	const char *since = "5.8";
+	char why[64];
+	int r;
+
+	if (!may_load(f)) {
+		by_version(f, FEAT_RINGBUF, EPERM, PWRU_KVER(5, 8, 0), since,
+			   "not probed without privileges");
+		return;
+	}
+	r = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (r > 0) {
+		set(f, FEAT_RINGBUF, 1, FEAT_HOW_PROBE, 0, NULL, "map created");
+	} else if (!r) {
+		set(f, FEAT_RINGBUF, 0, FEAT_HOW_PROBE, 0, NULL,
+		    "no ring buffer (5.8+): events go through the perf buffer");
+	} else {
+		snprintf(why, sizeof(why), "probe failed (%s)", strerror(-r));
+		by_version(f, FEAT_RINGBUF, -r, PWRU_KVER(5, 8, 0), since, why);
+	}
 }
 
 static void probe_maps_helpers(struct features *f)
 {
 	enum bpf_prog_type t = BPF_PROG_TYPE_KPROBE;
-	int r;
 
-	r = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
-	if (r > 0)
-		set(f, FEAT_RINGBUF, 1, FEAT_HOW_PROBE, 0, NULL, "map created");
-	else if (!r)
-		set(f, FEAT_RINGBUF, 0, FEAT_HOW_PROBE, 0, NULL,
-		    "no ring buffer (5.8+): events go through the perf buffer");
-	else
-		set(f, FEAT_RINGBUF, f->kver >= PWRU_KVER(5, 8, 0), FEAT_HOW_VERSION, -r, NULL,
-		    "probe failed (%s); ring buffer since 5.8, perf buffer before",
-		    strerror(-r));
-
+	probe_ringbuf(f);
 	/* the kprobe type exists with CONFIG_BPF_EVENTS even without kprobes */
-	if (libbpf_probe_bpf_prog_type(t, NULL) <= 0)
+	if (may_load(f) && libbpf_probe_bpf_prog_type(t, NULL) <= 0)
 		t = BPF_PROG_TYPE_UNSPEC;
-	probe_helper(f, FEAT_PROBE_READ_KERNEL,
-		     t ? t : BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_probe_read_kernel,
-		     PWRU_KVER(5, 5, 0), "5.5",
+	probe_helper(f, FEAT_PROBE_READ_KERNEL, t ? t : BPF_PROG_TYPE_RAW_TRACEPOINT,
+		     BPF_FUNC_probe_read_kernel, PWRU_KVER(5, 5, 0), "5.5",
 		     "pre-5.5 kernel (libbpf falls back to bpf_probe_read) or lockdown");
 	probe_helper(f, FEAT_GET_FUNC_IP, t, BPF_FUNC_get_func_ip, PWRU_KVER(5, 15, 0),
 		     "5.15 (kprobe)", "kernel < 5.15: no function IP from kprobes");

@@ -2,6 +2,20 @@
 /*
  * `pwru check`: what this kernel allows, as a table for a person or as one
  * JSON document for a script. Reads struct features only; never probes.
+ *
+ * The JSON document:
+ *   "source":   "running kernel" or "profile PATH"
+ *   "kernel":   release, version, version_signature, version_code,
+ *               config_source, kernel_btf, tracefs (strings or null),
+ *               lockdown ("none", "integrity", "confidentiality", "unknown"),
+ *               vmlinux_btf, ringbuf, attach_cookie, get_func_ip, kprobe_pmu
+ *   "features": { key: { label, value (true/false/null; a lockdown mode
+ *               string for "lockdown"), how, errno (number or null),
+ *               errno_name, detail, remedy (null when fine) } }
+ *   "backends": { "fentry" | "kprobe-multi" | "kprobe" | "tracepoint":
+ *               { usable, reason, remedy (null when usable) } }
+ *   "auto":     the backend auto mode would use, or null
+ *   "auto_explain": the one line features__pick() gives
  */
 #include <errno.h>
 #include <stdio.h>

@@ -327,13 +327,21 @@ static void probe_tracefs(struct features *f)
 	char path[300], c;
 	int fd, err = 0;
 
-	if (!find_mount("debugfs", f->debugfs, sizeof(f->debugfs)))
+	if (!find_mount("debugfs", f->debugfs, sizeof(f->debugfs))) {
 		set(f, FEAT_DEBUGFS, 1, FEAT_HOW_FILE, 0, NULL, "mounted at %s", f->debugfs);
-	else
+	} else {
+		f->debugfs[0] = '\0';
 		set(f, FEAT_DEBUGFS, 0, FEAT_HOW_FILE, 0, NULL, "not mounted (not needed)");
+	}
 
+	snprintf(path, sizeof(path), "%s/tracing/kprobe_events", f->debugfs);
 	if (!find_mount("tracefs", f->tracefs, sizeof(f->tracefs))) {
 		set(f, FEAT_TRACEFS, 1, FEAT_HOW_FILE, 0, NULL, "mounted at %s", f->tracefs);
+	} else if (f->debugfs[0] && !access(path, F_OK)) {
+		/* before 4.1 tracing lived in debugfs only */
+		snprintf(f->tracefs, sizeof(f->tracefs), "%.100s/tracing", f->debugfs);
+		set(f, FEAT_TRACEFS, 1, FEAT_HOW_FILE, 0, NULL, "through debugfs at %s",
+		    f->tracefs);
 	} else if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
 		/* left mounted on purpose: legacy kprobes and libbpf need it */
 		snprintf(f->tracefs, sizeof(f->tracefs), "/sys/kernel/tracing");

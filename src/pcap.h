@@ -52,6 +52,9 @@ struct pwru_pcap {
  */
 int pcap_filter__compile(const char *expr, struct pwru_pcap **out, char *err, size_t len);
 void pcap_filter__free(struct pwru_pcap *f);
+/* libpcap's verdict (pcap_offline_filter) for one layer: 0 or the snaplen; 0 without a program */
+__u32 pcap_filter__match_offline(const struct pwru_pcap *f, enum pcap_layer layer,
+				 const __u8 *pkt, __u32 caplen, __u32 wirelen);
 
 /*
  * Translate one classic program into an eBPF subprogram body that reads the

@@ -32,6 +32,15 @@
 #define OFF_WIRELEN (-16)
 #define OFF_MEM(i) (-24 - 8 * (int)(i))
 
+#define OFF_LOOPS OFF_MEM(BPF_MEMWORDS)
+
+/*
+ * `protochain` walks IPv6/IPv4 header chains with a backward `ja`, which
+ * libpcap's interpreter follows until a read fails. eBPF needs a bound the
+ * verifier can see (kernels 5.3+): this many backward jumps, then no match.
+ */
+#define MAX_LOOPS 64
+
 #define TGT_REJECT (-1)
 
 static struct bpf_insn mk(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
@@ -251,9 +260,17 @@ static int xlate_jmp(struct xlate *x, const struct pcap_cbpf *c, size_t pc, size
 	struct bpf_insn j;
 
 	if (op == BPF_JA) {
-		if (pc + 1 + c->k >= n)
+		long t = (long)pc + 1 + (__s32)c->k;
+
+		if (t < 0 || t >= (long)n)
 			return -EINVAL;
-		emit_jmp(x, JA(), pc + 1 + c->k);
+		if (t <= (long)pc) {
+			emit(x, LDX(BPF_DW, BPF_REG_0, R_FP, OFF_LOOPS));
+			emit(x, ADD64_IMM(BPF_REG_0, 1));
+			emit(x, STX(BPF_DW, R_FP, BPF_REG_0, OFF_LOOPS));
+			emit_jmp(x, JMP_IMM(BPF_JGT, BPF_REG_0, MAX_LOOPS), TGT_REJECT);
+		}
+		emit_jmp(x, JA(), t);
 		return 0;
 	}
 	if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET)
@@ -333,7 +350,15 @@ static unsigned int mem_used(const struct pcap_cbpf *prog, size_t n)
 	return used;
 }
 
-static void emit_prologue(struct xlate *x, unsigned int mem)
+static bool has_loops(const struct pcap_cbpf *prog, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (prog[i].code == (BPF_JMP | BPF_JA) && (__s32)prog[i].k < 0)
+			return true;
+	return false;
+}
+
+static void emit_prologue(struct xlate *x, unsigned int mem, bool loops)
 {
 	emit(x, MOV64_REG(R_BASE, BPF_REG_1));
 	emit(x, MOV32_REG(R_CAP, BPF_REG_2));
@@ -344,6 +369,8 @@ static void emit_prologue(struct xlate *x, unsigned int mem)
 	for (int i = 0; i < BPF_MEMWORDS; i++)
 		if (mem & (1u << i))
 			emit(x, ST_IMM(BPF_W, R_FP, OFF_MEM(i), 0));
+	if (loops)
+		emit(x, ST_IMM(BPF_DW, R_FP, OFF_LOOPS, 0));
 }
 
 int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
@@ -358,7 +385,7 @@ int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
 	pos = calloc(n, sizeof(*pos));
 	if (!pos)
 		return -ENOMEM;
-	emit_prologue(&x, mem_used(prog, n));
+	emit_prologue(&x, mem_used(prog, n), has_loops(prog, n));
 	for (size_t pc = 0; pc < n && !x.err; pc++) {
 		pos[pc] = x.n;
 		ret = xlate_one(&x, &prog[pc], pc, n);
@@ -368,9 +395,15 @@ int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
 			goto out;
 		}
 	}
+	/* the shared "return 0", only if something jumps there: the verifier rejects dead code */
 	reject = x.n;
-	emit(&x, MOV32_IMM(BPF_REG_0, 0));
-	emit(&x, EXIT());
+	for (size_t i = 0; i < x.nfix; i++) {
+		if (x.fix[i].target == TGT_REJECT) {
+			emit(&x, MOV32_IMM(BPF_REG_0, 0));
+			emit(&x, EXIT());
+			break;
+		}
+	}
 	ret = x.err;
 	for (size_t i = 0; !ret && i < x.nfix; i++) {
 		long to = x.fix[i].target == TGT_REJECT ? (long)reject : (long)pos[x.fix[i].target];

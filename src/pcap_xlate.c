@@ -39,7 +39,7 @@
  * libpcap's interpreter follows until a read fails. eBPF needs a bound the
  * verifier can see (kernels 5.3+): this many backward jumps, then no match.
  */
-#define MAX_LOOPS 64
+#define MAX_LOOPS 16
 
 #define TGT_REJECT (-1)
 

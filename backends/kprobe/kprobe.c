@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "kprobe_common.h"
 #include "mass_attach.h"
+#include "pinned.h"
 #include "kprobe.skel.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -169,7 +170,7 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 		kprobe_events__sweep(kb->tracefs);
 	else if (kb->pmu_type < 0)
 		return -ENOENT; /* neither the PMU nor kprobe_events */
-	kb->skel = kprobe_bpf__open();
+	kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r);
 	if (!kb->skel)
 		return -errno;
 	err = pwru_obj__prepare(kb->skel->obj, r);

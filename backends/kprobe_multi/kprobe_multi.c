@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "../kprobe/kprobe_common.h"
 #include "../kprobe/mass_attach.h"
+#include "pinned.h"
 #include "kprobe_multi.skel.h"
 
 struct kmulti_backend {
@@ -56,7 +57,7 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	b->priv = kb;
 	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
-	kb->skel = kprobe_multi_bpf__open();
+	kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r);
 	if (!kb->skel)
 		return -errno;
 	err = pwru_obj__prepare(kb->skel->obj, r);

@@ -17,6 +17,7 @@
 
 #include "backend.h"
 #include "options.h"
+#include "pinned.h"
 #include "tracepoint.skel.h"
 
 #define TP_MAX_POS 4
@@ -32,7 +33,6 @@ struct tp_backend {
 
 static int tp_open(struct backend *b, struct pwru_run *r)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->kernel_btf);
 	struct tp_backend *tb;
 	int err;
 
@@ -41,14 +41,15 @@ static int tp_open(struct backend *b, struct pwru_run *r)
 		return -ENOMEM;
 	b->priv = tb;
 	b->kind = PWRU_EV_TRACEPOINT;
-	err = skb_tracepoints__scan_btf(r->btf, &tb->tps);
+	err = r->pinned_dir ? pinned__read_table(r->pinned_dir, "tracepoints", &tb->tps) :
+			     skb_tracepoints__scan_btf(r->btf, &tb->tps);
 	if (err)
 		return err;
 	/* kfree_skb gained its reason argument in 5.17 */
 	for (size_t i = 0; i < tb->tps.n; i++)
 		if (!strcmp(tb->tps.v[i].name, "kfree_skb"))
 			r->cfg.kfree_has_reason = tb->tps.v[i].nr_args >= 3;
-	tb->skel = tracepoint_bpf__open_opts(&oo);
+	tb->skel = PWRU_SKEL_OPEN(tracepoint_bpf, r);
 	if (!tb->skel)
 		return -errno;
 	err = pwru_obj__prepare(tb->skel->obj, r);

@@ -53,16 +53,16 @@ struct pwru_pcap {
 int pcap_filter__compile(const char *expr, struct pwru_pcap **out, char *err, size_t len);
 void pcap_filter__free(struct pwru_pcap *f);
 /* libpcap's verdict (pcap_offline_filter) for one layer: 0 or the snaplen; 0 without a program */
-__u32 pcap_filter__match_offline(const struct pwru_pcap *f, enum pcap_layer layer,
-				 const __u8 *pkt, __u32 caplen, __u32 wirelen);
+__u32 pcap_filter__match_offline(const struct pwru_pcap *f, enum pcap_layer layer, const __u8 *pkt,
+				 __u32 caplen, __u32 wirelen);
 
 /*
  * Translate one classic program into an eBPF subprogram body that reads the
  * packet with helper probe_read_fn (bpf_probe_read_kernel, or bpf_probe_read
  * on kernels before 5.5). *out is malloc'ed.
  */
-int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
-		   struct bpf_insn **out, size_t *cnt, char *err, size_t len);
+int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn, struct bpf_insn **out,
+		   size_t *cnt, char *err, size_t len);
 
 /*
  * Instruction-offset fix-ups for a splice: records (func_info, line_info)

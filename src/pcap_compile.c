@@ -81,12 +81,12 @@ void pcap_filter__free(struct pwru_pcap *f)
  * libpcap's own verdict on one packet: pcap_offline_filter() with the
  * layer's classic program. The reference the translation is tested against.
  */
-__u32 pcap_filter__match_offline(const struct pwru_pcap *f, enum pcap_layer layer,
-				 const __u8 *pkt, __u32 caplen, __u32 wirelen)
+__u32 pcap_filter__match_offline(const struct pwru_pcap *f, enum pcap_layer layer, const __u8 *pkt,
+				 __u32 caplen, __u32 wirelen)
 {
-	struct bpf_program bp = { .bf_len = f->len[layer],
-				  .bf_insns = (struct bpf_insn *)f->prog[layer] };
-	struct pcap_pkthdr h = { .caplen = caplen, .len = wirelen };
+	struct bpf_program bp = {.bf_len = f->len[layer],
+				 .bf_insns = (struct bpf_insn *)f->prog[layer]};
+	struct pcap_pkthdr h = {.caplen = caplen, .len = wirelen};
 
 	if (!f->prog[layer])
 		return 0;

@@ -33,15 +33,15 @@ static const struct pcap_handler {
 	enum bpf_attach_type attach;
 	enum attach_kind kind;
 } handlers[] = {
-	{ "raw_tp+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, AT_RAW_TP },
-	{ "raw_tracepoint+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, AT_RAW_TP },
-	{ "kprobe+", BPF_PROG_TYPE_KPROBE, 0, AT_KPROBE },
-	{ "kretprobe+", BPF_PROG_TYPE_KPROBE, 0, AT_KRETPROBE },
-	{ "kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, AT_KMULTI },
-	{ "kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, AT_KRETMULTI },
-	{ "fentry+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, AT_TRACE },
-	{ "fexit+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, AT_TRACE },
-	{ "tp_btf+", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, AT_TRACE },
+    {"raw_tp+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, AT_RAW_TP},
+    {"raw_tracepoint+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, AT_RAW_TP},
+    {"kprobe+", BPF_PROG_TYPE_KPROBE, 0, AT_KPROBE},
+    {"kretprobe+", BPF_PROG_TYPE_KPROBE, 0, AT_KRETPROBE},
+    {"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, AT_KMULTI},
+    {"kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, AT_KRETMULTI},
+    {"fentry+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, AT_TRACE},
+    {"fexit+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, AT_TRACE},
+    {"tp_btf+", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, AT_TRACE},
 };
 
 #define NR_HANDLERS (sizeof(handlers) / sizeof(handlers[0]))
@@ -95,10 +95,10 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	}
 	if (!active)
 		return 0;
-	fi = (struct pcap_btf_ext){ (void *)opts->func_info, opts->func_info_cnt,
-				    opts->func_info_rec_size };
-	li = (struct pcap_btf_ext){ (void *)opts->line_info, opts->line_info_cnt,
-				    opts->line_info_rec_size };
+	fi = (struct pcap_btf_ext){(void *)opts->func_info, opts->func_info_cnt,
+				   opts->func_info_rec_size};
+	li = (struct pcap_btf_ext){(void *)opts->line_info, opts->line_info_cnt,
+				   opts->line_info_rec_size};
 	ret = pcap_splice(active, bpf_program__insns(prog), bpf_program__insn_cnt(prog), &out, &n,
 			  &fi, &li, last_msg, sizeof(last_msg));
 	if (ret <= 0) {
@@ -149,7 +149,8 @@ static int attach(const struct bpf_program *prog, long cookie, struct bpf_link *
 		break;
 	case AT_KMULTI:
 	case AT_KRETMULTI: {
-		LIBBPF_OPTS(bpf_kprobe_multi_opts, mo, .retprobe = handlers[cookie].kind == AT_KRETMULTI);
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, mo,
+			    .retprobe = handlers[cookie].kind == AT_KRETMULTI);
 
 		*link = bpf_program__attach_kprobe_multi_opts(prog, t, &mo);
 		break;
@@ -237,24 +238,24 @@ static void log_tail(const char *log, char *out, size_t len, int lines)
  * are the same marker + exit that clang emits for body.bpf.h's stubs.
  */
 static const struct bpf_insn verify_tmpl[] = {
-	{ BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0 },
-	{ BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6, 0, 0 },
-	{ BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_2, BPF_REG_6, 8, 0 },
-	{ BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_6, 16, 0 },
-	{ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 7 }, /* -> 12 */
-	{ BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0 },
-	{ BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6, 0, 0 },
-	{ BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_2, BPF_REG_6, 8, 0 },
-	{ BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_6, 16, 0 },
-	{ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5 }, /* -> 15 */
-	{ BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0 },
-	{ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 },
-	{ BPF_LD | BPF_DW | BPF_IMM, BPF_REG_0, 0, 0, (__s32)(__u32)PCAP_STUB_MAGIC_L2 },
-	{ 0, 0, 0, 0, (__s32)(PCAP_STUB_MAGIC_L2 >> 32) },
-	{ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 },
-	{ BPF_LD | BPF_DW | BPF_IMM, BPF_REG_0, 0, 0, (__s32)(__u32)PCAP_STUB_MAGIC_L3 },
-	{ 0, 0, 0, 0, (__s32)(PCAP_STUB_MAGIC_L3 >> 32) },
-	{ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 },
+    {BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0},
+    {BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6, 0, 0},
+    {BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_2, BPF_REG_6, 8, 0},
+    {BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_6, 16, 0},
+    {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 7}, /* -> 12 */
+    {BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0},
+    {BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6, 0, 0},
+    {BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_2, BPF_REG_6, 8, 0},
+    {BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_6, 16, 0},
+    {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5}, /* -> 15 */
+    {BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0},
+    {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+    {BPF_LD | BPF_DW | BPF_IMM, BPF_REG_0, 0, 0, (__s32)(__u32)PCAP_STUB_MAGIC_L2},
+    {0, 0, 0, 0, (__s32)(PCAP_STUB_MAGIC_L2 >> 32)},
+    {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+    {BPF_LD | BPF_DW | BPF_IMM, BPF_REG_0, 0, 0, (__s32)(__u32)PCAP_STUB_MAGIC_L3},
+    {0, 0, 0, 0, (__s32)(PCAP_STUB_MAGIC_L3 >> 32)},
+    {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
 };
 
 int pcap_filter__verify(const struct pwru_pcap *f, char *err, size_t len)
@@ -322,7 +323,7 @@ int pcap_filter__check_obj(const struct bpf_object *obj)
 
 	if (!installed)
 		return 0;
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program (prog, obj) {
 		if (!bpf_program__autoload(prog) || sec_handled(bpf_program__section_name(prog)))
 			continue;
 		last_err = -ENOTSUP;
@@ -340,7 +341,7 @@ int pcap_filter__check_loaded(const struct bpf_object *obj)
 
 	if (!active)
 		return 0;
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program (prog, obj) {
 		if (!bpf_program__autoload(prog) ||
 		    !has_stub(bpf_program__insns(prog), bpf_program__insn_cnt(prog)))
 			continue;

@@ -45,7 +45,7 @@
 
 static struct bpf_insn mk(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 {
-	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+	struct bpf_insn i = {.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 
 	return i;
 }
@@ -57,7 +57,7 @@ struct xlate {
 	struct {
 		size_t at;
 		long target;
-	} *fix;
+	} * fix;
 	size_t nfix, capfix;
 	int probe_read;
 	int err;
@@ -121,7 +121,7 @@ static void emit_jmp(struct xlate *x, struct bpf_insn i, long target)
  */
 static void emit_read(struct xlate *x, int size, int dst)
 {
-	static const int bpf_size[] = { [1] = BPF_B, [2] = BPF_H, [4] = BPF_W };
+	static const int bpf_size[] = {[1] = BPF_B, [2] = BPF_H, [4] = BPF_W};
 
 	emit(x, MOV64_REG(BPF_REG_2, BPF_REG_3));
 	emit(x, ADD64_IMM(BPF_REG_2, size));
@@ -342,7 +342,8 @@ static unsigned int mem_used(const struct pcap_cbpf *prog, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		__u16 c = prog[i].code;
 
-		if (((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) && BPF_MODE(c) == BPF_MEM) ||
+		if (((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) &&
+		     BPF_MODE(c) == BPF_MEM) ||
 		    BPF_CLASS(c) == BPF_ST || BPF_CLASS(c) == BPF_STX)
 			if (prog[i].k < BPF_MEMWORDS)
 				used |= 1u << prog[i].k;
@@ -373,10 +374,10 @@ static void emit_prologue(struct xlate *x, unsigned int mem, bool loops)
 		emit(x, ST_IMM(BPF_DW, R_FP, OFF_LOOPS, 0));
 }
 
-int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
-		   struct bpf_insn **out, size_t *cnt, char *err, size_t len)
+int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn, struct bpf_insn **out,
+		   size_t *cnt, char *err, size_t len)
 {
-	struct xlate x = { .probe_read = probe_read_fn };
+	struct xlate x = {.probe_read = probe_read_fn};
 	size_t *pos, reject;
 	int ret = 0;
 
@@ -390,8 +391,9 @@ int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn,
 		pos[pc] = x.n;
 		ret = xlate_one(&x, &prog[pc], pc, n);
 		if (ret) {
-			ret = fail(err, len, ret, "classic BPF insn %zu (code 0x%04x k %u) not supported",
-				   pc, prog[pc].code, prog[pc].k);
+			ret = fail(err, len, ret,
+				   "classic BPF insn %zu (code 0x%04x k %u) not supported", pc,
+				   prog[pc].code, prog[pc].k);
 			goto out;
 		}
 	}
@@ -448,8 +450,12 @@ static bool rel_target(const struct bpf_insn *v, size_t i, long *t)
 {
 	__u8 cls = BPF_CLASS(v[i].code), op = BPF_OP(v[i].code);
 
-	if (is_ldimm64(&v[i]))
-		return v[i].src_reg == BPF_PSEUDO_FUNC ? (*t = (long)i + v[i].imm + 1, true) : false;
+	if (is_ldimm64(&v[i])) {
+		if (v[i].src_reg != BPF_PSEUDO_FUNC)
+			return false;
+		*t = (long)i + v[i].imm + 1;
+		return true;
+	}
 	if (cls != BPF_JMP && cls != BPF_JMP32)
 		return false;
 	if (op == BPF_EXIT)
@@ -471,7 +477,8 @@ static void set_rel(struct bpf_insn *i, long off)
 {
 	__u8 cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
 
-	if (is_ldimm64(i) || (cls == BPF_JMP && op == BPF_CALL) || (cls == BPF_JMP32 && op == BPF_JA))
+	if (is_ldimm64(i) || (cls == BPF_JMP && op == BPF_CALL) ||
+	    (cls == BPF_JMP32 && op == BPF_JA))
 		i->imm = off;
 	else
 		i->off = off;
@@ -497,7 +504,8 @@ static void subprog_bounds(const struct bpf_insn *v, size_t cnt, size_t idx, siz
 	}
 }
 
-static int fix_btf_ext(struct pcap_btf_ext *e, size_t start, size_t end, long delta, bool drop_inside)
+static int fix_btf_ext(struct pcap_btf_ext *e, size_t start, size_t end, long delta,
+		       bool drop_inside)
 {
 	char *recs;
 	__u32 n = 0;
@@ -559,7 +567,8 @@ static int splice_one(struct bpf_insn **v, size_t *cnt, size_t start, size_t end
 		off = nt - ni - 1;
 		if (off < -32768 || off > 32767) {
 			free(nv);
-			return fail(err, len, -E2BIG, "program too large after inserting the filter");
+			return fail(err, len, -E2BIG,
+				    "program too large after inserting the filter");
 		}
 		set_rel(&nv[ni], off);
 		if (is_ldimm64(&(*v)[i]))
@@ -575,21 +584,22 @@ int pcap_probe_read_fn(const struct bpf_insn *insns, size_t cnt)
 {
 	for (size_t i = 0; i < cnt; i++)
 		if (insns[i].code == (BPF_JMP | BPF_CALL) && insns[i].src_reg == 0 &&
-		    (insns[i].imm == BPF_FUNC_probe_read_kernel || insns[i].imm == BPF_FUNC_probe_read))
+		    (insns[i].imm == BPF_FUNC_probe_read_kernel ||
+		     insns[i].imm == BPF_FUNC_probe_read))
 			return insns[i].imm;
 	return BPF_FUNC_probe_read_kernel;
 }
 
 static const struct bpf_insn reject_all[] = {
-	{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-	{ .code = BPF_JMP | BPF_EXIT },
+    {.code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+    {.code = BPF_JMP | BPF_EXIT},
 };
 
 int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t cnt,
 		struct bpf_insn **out, size_t *out_cnt, struct pcap_btf_ext *func_info,
 		struct pcap_btf_ext *line_info, char *err, size_t len)
 {
-	static const __u64 magic[2] = { PCAP_STUB_MAGIC_L2, PCAP_STUB_MAGIC_L3 };
+	static const __u64 magic[2] = {PCAP_STUB_MAGIC_L2, PCAP_STUB_MAGIC_L3};
 	int helper = pcap_probe_read_fn(insns, cnt), done = 0, ret = 0;
 	void *fi0 = func_info ? func_info->recs : NULL, *li0 = line_info ? line_info->recs : NULL;
 	struct bpf_insn *v = NULL, *body;
@@ -620,8 +630,8 @@ int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t 
 			body = (struct bpf_insn *)reject_all;
 			blen = 2;
 		} else {
-			ret = pcap_translate(f->prog[layer], f->len[layer], helper, &body, &blen, err,
-					     len);
+			ret = pcap_translate(f->prog[layer], f->len[layer], helper, &body, &blen,
+					     err, len);
 			if (ret)
 				break;
 		}

@@ -46,18 +46,21 @@ static __u32 rnd(void)
 
 #define PICK(a) (a[rnd() % (sizeof(a) / sizeof(a[0]))])
 
-static const __u32 v4_pool[] = { 0x0a000001, 0x0a000002, 0xc0a8010a, 0xc0a801c8, 0xac100504,
-				 0x08080808, 0x01010101, 0xe0000001, 0xffffffff, 0x7f000001 };
+static const __u32 v4_pool[] = {0x0a000001, 0x0a000002, 0xc0a8010a, 0xc0a801c8, 0xac100504,
+				0x08080808, 0x01010101, 0xe0000001, 0xffffffff, 0x7f000001};
 static const char *const v6_pool[] = {
-	"\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02",
-	"\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",     "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",
-	"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",         "\x20\x01\x0d\xb8\0\x01\0\0\0\0\0\0\0\0\0\x05",
+    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02",
+    "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",	  "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",	  "\x20\x01\x0d\xb8\0\x01\0\0\0\0\0\0\0\0\0\x05",
 };
-static const __u16 port_pool[] = { 22, 53, 80, 443, 8080, 9999, 1024, 1500, 2000, 6000, 6050, 33434, 65535, 0 };
-static const __u8 mac_pool[][6] = { { 2, 0, 0, 0, 0, 1 }, { 2, 0, 0, 0, 0, 2 },
-				    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, { 1, 0, 0x5e, 0, 0, 1 },
-				    { 0x33, 0x33, 0, 0, 0, 1 } };
-static const __u16 vid_pool[] = { 100, 200, 1, 4095 };
+static const __u16 port_pool[] = {22,	53,   80,   443,  8080,	 9999,	1024,
+				  1500, 2000, 6000, 6050, 33434, 65535, 0};
+static const __u8 mac_pool[][6] = {{2, 0, 0, 0, 0, 1},
+				   {2, 0, 0, 0, 0, 2},
+				   {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+				   {1, 0, 0x5e, 0, 0, 1},
+				   {0x33, 0x33, 0, 0, 0, 1}};
+static const __u16 vid_pool[] = {100, 200, 1, 4095};
 
 static void put16(__u8 *p, __u16 v)
 {
@@ -89,8 +92,10 @@ static size_t gen_l4(__u8 *p, __u8 proto, bool v6)
 		put32(p + 8, rnd());
 		n = 20 + 4 * (rnd() % 3 ? 0 : rnd() % 11);
 		p[12] = (n / 4) << 4;
-		p[13] = rnd() % 2 ? (__u8[]){ 0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01, 0x29 }[rnd() % 9]
-				  : rnd();
+		p[13] =
+		    rnd() % 2
+			? (__u8[]){0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01, 0x29}[rnd() % 9]
+			: rnd();
 		put16(p + 14, rnd());
 		for (size_t i = 16; i < n; i++)
 			p[i] = rnd();
@@ -110,8 +115,8 @@ static size_t gen_l4(__u8 *p, __u8 proto, bool v6)
 		return n;
 	case 1:
 	case 58:
-		p[0] = v6 ? (__u8[]){ 128, 129, 133, 135, 136, 1 }[rnd() % 6]
-			  : (__u8[]){ 0, 3, 8, 11, 5, 13 }[rnd() % 6];
+		p[0] = v6 ? (__u8[]){128, 129, 133, 135, 136, 1}[rnd() % 6]
+			  : (__u8[]){0, 3, 8, 11, 5, 13}[rnd() % 6];
 		p[1] = rnd() % 4;
 		n = 8 + rnd() % 32;
 		for (size_t i = 2; i < n; i++)
@@ -126,8 +131,8 @@ static size_t gen_l4(__u8 *p, __u8 proto, bool v6)
 
 static __u8 l4_proto(bool v6)
 {
-	static const __u8 v4[] = { 6, 6, 6, 17, 17, 17, 1, 1, 132, 47, 2, 50, 89 };
-	static const __u8 v6p[] = { 6, 6, 17, 17, 58, 58, 132, 50 };
+	static const __u8 v4[] = {6, 6, 6, 17, 17, 17, 1, 1, 132, 47, 2, 50, 89};
+	static const __u8 v6p[] = {6, 6, 17, 17, 58, 58, 132, 50};
 
 	return v6 ? PICK(v6p) : PICK(v4);
 }
@@ -153,12 +158,12 @@ static size_t gen_ipv4(__u8 *p)
 		break;
 	}
 	put16(p + 6, frag);
-	p[8] = rnd() % 2 ? 64 : (__u8[]){ 1, 63, 128, 255, 0 }[rnd() % 5];
+	p[8] = rnd() % 2 ? 64 : (__u8[]){1, 63, 128, 255, 0}[rnd() % 5];
 	p[9] = proto;
 	put32(p + 12, PICK(v4_pool));
 	put32(p + 16, rnd() % 8 ? PICK(v4_pool) : rnd());
 	for (size_t i = 20; i < ihl * 4; i++)
-		p[i] = i == 20 ? (__u8[]){ 1, 0x94, 7, 0x44 }[rnd() % 4] : rnd();
+		p[i] = i == 20 ? (__u8[]){1, 0x94, 7, 0x44}[rnd() % 4] : rnd();
 	n = ihl * 4 + gen_l4(p + ihl * 4, proto, false);
 	put16(p + 2, rnd() % 8 ? n : rnd());
 	return n;
@@ -166,7 +171,7 @@ static size_t gen_ipv4(__u8 *p)
 
 static size_t gen_ipv6(__u8 *p)
 {
-	static const __u8 ext[] = { 0, 43, 44, 60 };
+	static const __u8 ext[] = {0, 43, 44, 60};
 	size_t off = 40;
 	__u8 *nh = p + 6, proto = l4_proto(true);
 	int next = rnd() % 3 ? 0 : 1 + rnd() % 3;
@@ -176,7 +181,9 @@ static size_t gen_ipv6(__u8 *p)
 	put16(p + 2, rnd());
 	p[7] = rnd() % 2 ? 64 : 255;
 	memcpy(p + 8, PICK(v6_pool), 16);
-	memcpy(p + 24, rnd() % 8 ? PICK(v6_pool) : "\x20\x01\x0d\xb8\xaa\xbb\xcc\xdd\0\0\0\0\0\0\0\x09", 16);
+	memcpy(p + 24,
+	       rnd() % 8 ? PICK(v6_pool) : "\x20\x01\x0d\xb8\xaa\xbb\xcc\xdd\0\0\0\0\0\0\0\x09",
+	       16);
 	for (int i = 0; i < next && off + 16 < 200; i++) {
 		__u8 t = PICK(ext);
 		size_t len = t == 44 ? 8 : 8 * (1 + rnd() % 2);
@@ -279,7 +286,7 @@ static const struct bpf_insn *harness(int map_fd, __u64 magic, size_t *cnt)
 	static struct bpf_insn v[32];
 	size_t n = 0;
 
-#define I(c, d, s, o, k) (v[n++] = (struct bpf_insn){ c, d, s, o, k })
+#define I(c, d, s, o, k) (v[n++] = (struct bpf_insn){c, d, s, o, k})
 	I(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_1, 0, 0); /* args[0]: index */
 	I(BPF_STX | BPF_MEM | BPF_W, BPF_REG_10, BPF_REG_6, -4, 0);
 	I(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd);
@@ -315,15 +322,15 @@ static const struct bpf_insn *harness(int map_fd, __u64 magic, size_t *cnt)
 	return v;
 }
 
-static int load_filter(const struct pwru_pcap *f, int map_fd, enum pcap_layer layer,
-		       char *log, size_t log_size)
+static int load_filter(const struct pwru_pcap *f, int map_fd, enum pcap_layer layer, char *log,
+		       size_t log_size)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = log, .log_size = log_size, .log_level = 1);
 	size_t cnt, n;
 	struct bpf_insn *v;
 	char err[256];
 	const struct bpf_insn *h =
-		harness(map_fd, layer == PCAP_L2 ? PCAP_STUB_MAGIC_L2 : PCAP_STUB_MAGIC_L3, &cnt);
+	    harness(map_fd, layer == PCAP_L2 ? PCAP_STUB_MAGIC_L2 : PCAP_STUB_MAGIC_L3, &cnt);
 	int fd, ret;
 
 	ret = pcap_splice(f, h, cnt, &v, &n, NULL, NULL, err, sizeof(err));
@@ -368,7 +375,8 @@ START_TEST(differential)
 	ck_assert_ptr_nonnull(in);
 	ck_assert_ptr_nonnull(log);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pcap_pkts", 4, sizeof(struct pkt), 2 * NPKTS, NULL);
+	map =
+	    bpf_map_create(BPF_MAP_TYPE_ARRAY, "pcap_pkts", 4, sizeof(struct pkt), 2 * NPKTS, NULL);
 	ck_assert_msg(map >= 0, "cannot create the packet map (root needed): %s", strerror(errno));
 	for (__u32 i = 0; i < NPKTS; i++) {
 		__u32 k3 = i + NPKTS;
@@ -395,16 +403,19 @@ START_TEST(differential)
 				      strerror(errno), log);
 			for (__u32 i = 0; i < NPKTS; i++) {
 				const struct pkt *p = layer == PCAP_L2 ? &l2[i] : &l3[i];
-				__u32 want = pcap_filter__match_offline(f, layer, p->data, p->caplen,
-									p->wirelen);
+				__u32 want = pcap_filter__match_offline(f, layer, p->data,
+									p->caplen, p->wirelen);
 				__u32 got = run(prog, i + (layer == PCAP_L2 ? 0 : NPKTS));
 
 				if (got != want) {
-					fprintf(stderr, "MISMATCH '%s' L%d packet %u caplen %u len %u: "
-							"libpcap %u, eBPF %u\n",
-						line, layer + 2, i, p->caplen, p->wirelen, want, got);
+					fprintf(stderr,
+						"MISMATCH '%s' L%d packet %u caplen %u len %u: "
+						"libpcap %u, eBPF %u\n",
+						line, layer + 2, i, p->caplen, p->wirelen, want,
+						got);
 					for (__u32 j = 0; j < p->caplen; j++)
-						fprintf(stderr, "%02x%s", p->data[j], j % 16 == 15 ? "\n" : " ");
+						fprintf(stderr, "%02x%s", p->data[j],
+							j % 16 == 15 ? "\n" : " ");
 					fputc('\n', stderr);
 				}
 				ck_assert_uint_eq(got, want);
@@ -477,18 +488,40 @@ END_TEST
 START_TEST(translate_all_classes)
 {
 	static const __u16 codes[] = {
-		BPF_LD | BPF_W | BPF_ABS,  BPF_LD | BPF_H | BPF_ABS,  BPF_LD | BPF_B | BPF_ABS,
-		BPF_LD | BPF_W | BPF_IND,  BPF_LD | BPF_H | BPF_IND,  BPF_LD | BPF_B | BPF_IND,
-		BPF_LD | BPF_W | BPF_LEN,  BPF_LD | BPF_IMM,	      BPF_LD | BPF_MEM,
-		BPF_LDX | BPF_W | BPF_IMM, BPF_LDX | BPF_W | BPF_MEM, BPF_LDX | BPF_W | BPF_LEN,
-		BPF_LDX | BPF_B | BPF_MSH, BPF_ST,		      BPF_STX,
-		BPF_ALU | BPF_ADD | BPF_K, BPF_ALU | BPF_SUB | BPF_X, BPF_ALU | BPF_MUL | BPF_K,
-		BPF_ALU | BPF_DIV | BPF_X, BPF_ALU | BPF_MOD | BPF_X, BPF_ALU | BPF_AND | BPF_K,
-		BPF_ALU | BPF_OR | BPF_X,  BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_LSH | BPF_X,
-		BPF_ALU | BPF_RSH | BPF_K, BPF_ALU | BPF_NEG,	      BPF_MISC | BPF_TAX,
-		BPF_MISC | BPF_TXA,	   BPF_JMP | BPF_JEQ | BPF_K, BPF_JMP | BPF_JGT | BPF_X,
-		BPF_JMP | BPF_JGE | BPF_K, BPF_JMP | BPF_JSET | BPF_K, BPF_JMP | BPF_JA,
-		BPF_RET | BPF_A,
+	    BPF_LD | BPF_W | BPF_ABS,
+	    BPF_LD | BPF_H | BPF_ABS,
+	    BPF_LD | BPF_B | BPF_ABS,
+	    BPF_LD | BPF_W | BPF_IND,
+	    BPF_LD | BPF_H | BPF_IND,
+	    BPF_LD | BPF_B | BPF_IND,
+	    BPF_LD | BPF_W | BPF_LEN,
+	    BPF_LD | BPF_IMM,
+	    BPF_LD | BPF_MEM,
+	    BPF_LDX | BPF_W | BPF_IMM,
+	    BPF_LDX | BPF_W | BPF_MEM,
+	    BPF_LDX | BPF_W | BPF_LEN,
+	    BPF_LDX | BPF_B | BPF_MSH,
+	    BPF_ST,
+	    BPF_STX,
+	    BPF_ALU | BPF_ADD | BPF_K,
+	    BPF_ALU | BPF_SUB | BPF_X,
+	    BPF_ALU | BPF_MUL | BPF_K,
+	    BPF_ALU | BPF_DIV | BPF_X,
+	    BPF_ALU | BPF_MOD | BPF_X,
+	    BPF_ALU | BPF_AND | BPF_K,
+	    BPF_ALU | BPF_OR | BPF_X,
+	    BPF_ALU | BPF_XOR | BPF_K,
+	    BPF_ALU | BPF_LSH | BPF_X,
+	    BPF_ALU | BPF_RSH | BPF_K,
+	    BPF_ALU | BPF_NEG,
+	    BPF_MISC | BPF_TAX,
+	    BPF_MISC | BPF_TXA,
+	    BPF_JMP | BPF_JEQ | BPF_K,
+	    BPF_JMP | BPF_JGT | BPF_X,
+	    BPF_JMP | BPF_JGE | BPF_K,
+	    BPF_JMP | BPF_JSET | BPF_K,
+	    BPF_JMP | BPF_JA,
+	    BPF_RET | BPF_A,
 	};
 	size_t n = sizeof(codes) / sizeof(codes[0]) + 1, cnt;
 	struct pcap_cbpf prog[64] = {};
@@ -498,23 +531,22 @@ START_TEST(translate_all_classes)
 	for (size_t i = 0; i < n - 1; i++) {
 		prog[i].code = codes[i];
 		prog[i].k = BPF_CLASS(codes[i]) == BPF_ST || BPF_CLASS(codes[i]) == BPF_STX ||
-					    BPF_MODE(codes[i]) == BPF_MEM
-				    ? 3
-				    : 0x80000001;
+				    BPF_MODE(codes[i]) == BPF_MEM
+				? 3
+				: 0x80000001;
 		if (BPF_CLASS(codes[i]) == BPF_JMP)
 			prog[i].k = 0;
 	}
 	prog[n - 1].code = BPF_RET | BPF_K;
 	prog[n - 1].k = PCAP_SNAPLEN;
-	ck_assert_int_eq(pcap_translate(prog, n, BPF_FUNC_probe_read_kernel, &out, &cnt, err,
-					sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+	    pcap_translate(prog, n, BPF_FUNC_probe_read_kernel, &out, &cnt, err, sizeof(err)), 0);
 	ck_assert_uint_gt(cnt, n);
 	free(out);
 	prog[0].code = BPF_LD | BPF_W | 0xe0; /* no such mode */
-	ck_assert_int_eq(pcap_translate(prog, n, BPF_FUNC_probe_read_kernel, &out, &cnt, err,
-					sizeof(err)),
-			 -EINVAL);
+	ck_assert_int_eq(
+	    pcap_translate(prog, n, BPF_FUNC_probe_read_kernel, &out, &cnt, err, sizeof(err)),
+	    -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "classic BPF insn 0"));
 }
 END_TEST
@@ -527,21 +559,21 @@ END_TEST
 START_TEST(splice_fixups)
 {
 	struct bpf_insn prog[] = {
-		{ BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_1, 0, 1, 0 }, /* 0: -> 2 */
-		{ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 3 }, /* 1: -> 5 (stub) */
-		{ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5 }, /* 2: -> 8 (other) */
-		{ BPF_JMP | BPF_EXIT },
-		{ BPF_JMP | BPF_EXIT },
-		{ BPF_LD | BPF_DW | BPF_IMM, BPF_REG_0, 0, 0, (__s32)(__u32)PCAP_STUB_MAGIC_L2 },
-		{ 0, 0, 0, 0, (__s32)(PCAP_STUB_MAGIC_L2 >> 32) },
-		{ BPF_JMP | BPF_EXIT },
-		{ BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 7 }, /* 8: other */
-		{ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, -5 }, /* 9: -> 5 (stub) */
-		{ BPF_JMP | BPF_EXIT },
+	    {BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_1, 0, 1, 0}, /* 0: -> 2 */
+	    {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 3},  /* 1: -> 5 (stub) */
+	    {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5},  /* 2: -> 8 (other) */
+	    {BPF_JMP | BPF_EXIT},
+	    {BPF_JMP | BPF_EXIT},
+	    {BPF_LD | BPF_DW | BPF_IMM, BPF_REG_0, 0, 0, (__s32)(__u32)PCAP_STUB_MAGIC_L2},
+	    {0, 0, 0, 0, (__s32)(PCAP_STUB_MAGIC_L2 >> 32)},
+	    {BPF_JMP | BPF_EXIT},
+	    {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 7}, /* 8: other */
+	    {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, -5},   /* 9: -> 5 (stub) */
+	    {BPF_JMP | BPF_EXIT},
 	};
-	__u32 fi[3][2] = { { 0, 1 }, { 5, 2 }, { 8, 3 } };
-	__u32 li[5][4] = { { 0 }, { 5 }, { 6 }, { 8 }, { 9 } };
-	struct pcap_btf_ext fie = { fi, 3, sizeof(fi[0]) }, lie = { li, 5, sizeof(li[0]) };
+	__u32 fi[3][2] = {{0, 1}, {5, 2}, {8, 3}};
+	__u32 li[5][4] = {{0}, {5}, {6}, {8}, {9}};
+	struct pcap_btf_ext fie = {fi, 3, sizeof(fi[0])}, lie = {li, 5, sizeof(li[0])};
 	struct pwru_pcap *f = compile("udp");
 	struct bpf_insn *v, *body;
 	size_t n, blen;

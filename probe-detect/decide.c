@@ -28,6 +28,7 @@ const struct feat_info feat_info[FEAT__COUNT] = {
 	[FEAT_BTF_VMLINUX] = { "btf.vmlinux", "vmlinux BTF" },
 	[FEAT_BTF_MODULES] = { "btf.modules", "module BTF" },
 	[FEAT_BTF_EXTERNAL] = { "btf.external", "external BTF (--kernel-btf)" },
+	[FEAT_BTF_PINNED] = { "btf.pinned", "pinned build for this release" },
 	[FEAT_LOCKDOWN] = { "lockdown", "lockdown" },
 	[FEAT_ROOT] = { "priv.root", "running as root" },
 	[FEAT_CAP_BPF] = { "priv.CAP_BPF", "CAP_BPF" },
@@ -176,8 +177,9 @@ const char *feat__lockdown_name(int mode)
 	"check the BPF LSM / SELinux / AppArmor policy and dmesg; meanwhile use another "   \
 	"backend (pwru picks one by itself)"
 #define REM_BTF                                                                          \
-	"pass --kernel-btf FILE with this kernel's BTF (BTFHub, or pahole -J on a "        \
-	"vmlinux with debug info), or use a kernel built with CONFIG_DEBUG_INFO_BTF=y"
+	"build a pinned pwru for this release (make pinned KDIR=<its build tree> && make " \
+	"install), or pass --kernel-btf FILE with this kernel's BTF (BTFHub, or pahole "   \
+	"--btf_encode_detached on its debug vmlinux); see docs/no-btf.md"
 #define REM_VMLINUX_BTF                                                                  \
 	"use a kernel built with CONFIG_DEBUG_INFO_BTF=y; --kernel-btf cannot stand in "    \
 	"for fentry, which attaches by the kernel's own BTF ids"
@@ -482,7 +484,8 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 
 static bool has_any_btf(const struct features *f)
 {
-	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1;
+	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1 ||
+	       val(f, FEAT_BTF_PINNED) == 1;
 }
 
 /* Load probes skipped: fall back to what the config says. */
@@ -542,14 +545,16 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		goto out;
 	}
 	if (!has_any_btf(f)) {
-		snprintf(why, why_len, "no BTF (no vmlinux BTF, no --kernel-btf)");
+		snprintf(why, why_len, "no BTF (no vmlinux BTF, no --kernel-btf, no pinned build)");
 		rem = REM_BTF;
 		goto out;
 	}
 	ok = true;
 	snprintf(why, why_len, "%s%s",
 		 p->val == 1 ? "load+attach probe succeeded" : "assumed from the kernel config",
-		 val(f, FEAT_BTF_VMLINUX) == 1 ? "" : ", with --kernel-btf");
+		 val(f, FEAT_BTF_VMLINUX) == 1	 ? "" :
+		 val(f, FEAT_BTF_EXTERNAL) == 1 ? ", with --kernel-btf" :
+						  ", with the pinned build");
 out:
 	if (remedy)
 		*remedy = rem;
@@ -606,4 +611,11 @@ bool features__has_get_func_ip(const struct features *f)
 bool features__has_kprobe_pmu(const struct features *f)
 {
 	return val(f, FEAT_KPROBE_PMU) == 1;
+}
+
+const char *features__pinned_dir(const struct features *f, const char **detail)
+{
+	if (detail)
+		*detail = f->f[FEAT_BTF_PINNED].detail;
+	return val(f, FEAT_BTF_PINNED) == 1 && f->pinned[0] ? f->pinned : NULL;
 }

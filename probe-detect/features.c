@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "features_impl.h"
+#include "pinned.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -178,6 +179,33 @@ static int count_module_btf(void)
 	return n;
 }
 
+/*
+ * Only for a kernel without BTF, and only for exactly this release: a build
+ * for another release would read every field at the wrong offset.
+ */
+static void probe_pinned(struct features *f)
+{
+	char why[sizeof(f->f[0].detail)];
+	int err;
+
+	if (f->f[FEAT_BTF_VMLINUX].val == 1) {
+		set(f, FEAT_BTF_PINNED, -1, FEAT_HOW_UNKNOWN, 0, NULL,
+		    "not looked for: the kernel has BTF");
+		return;
+	}
+	err = pinned__find(f->release, f->pinned, sizeof(f->pinned), why, sizeof(why));
+	if (!err) {
+		set(f, FEAT_BTF_PINNED, 1, FEAT_HOW_FILE, 0, NULL, "%s", why);
+		return;
+	}
+	f->pinned[0] = '\0';
+	set(f, FEAT_BTF_PINNED, 0, FEAT_HOW_FILE, -err,
+	    err == -ENOENT ? "make pinned KDIR=<this kernel's build tree> && make install; "
+			     "or pass --kernel-btf FILE (docs/no-btf.md)" :
+			     "rebuild it with this pwru: make pinned KDIR=<build tree> && make install",
+	    "%s", why);
+}
+
 static void probe_btf(struct features *f, const char *ext)
 {
 	struct btf *btf;
@@ -197,8 +225,10 @@ static void probe_btf(struct features *f, const char *ext)
 		    "no module BTF in /sys/kernel/btf");
 	if (!ext) {
 		set(f, FEAT_BTF_EXTERNAL, 0, FEAT_HOW_UNKNOWN, 0, NULL, "no --kernel-btf given");
+		probe_pinned(f);
 		return;
 	}
+	set(f, FEAT_BTF_PINNED, -1, FEAT_HOW_UNKNOWN, 0, NULL, "not looked for: --kernel-btf given");
 	snprintf(f->kernel_btf, sizeof(f->kernel_btf), "%s", ext);
 	btf = btf__parse(ext, NULL);
 	err = libbpf_get_error(btf);

@@ -76,6 +76,12 @@ bool features__has_vmlinux_btf(const struct features *f);
 bool features__has_attach_cookie(const struct features *f);
 bool features__has_get_func_ip(const struct features *f);
 bool features__has_kprobe_pmu(const struct features *f);
+/*
+ * Directory of the pinned build for this release when the kernel has no BTF
+ * and no --kernel-btf was given, else NULL; *detail (may be NULL) gets the
+ * one-line finding either way ("none for 6.12.1 in DIR (it has: ...)").
+ */
+const char *features__pinned_dir(const struct features *f, const char **detail);
 
 /*
  * `pwru check`: human report or one JSON document. Returns 0 when at least

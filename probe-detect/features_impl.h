@@ -22,6 +22,7 @@ enum feat_id {
 	FEAT_BTF_VMLINUX,
 	FEAT_BTF_MODULES,
 	FEAT_BTF_EXTERNAL, /* --kernel-btf given and parsable */
+	FEAT_BTF_PINNED, /* no kernel BTF: a pinned pre-CO-RE build for this release (src/pinned.h) */
 	/* val is an enum lockdown_mode here, not a yes/no */
 	FEAT_LOCKDOWN,
 	/* privileges */
@@ -64,6 +65,7 @@ struct features {
 	unsigned int kver; /* LINUX_VERSION_CODE, see feat__kver_code(); 0 if unknown */
 	char config_source[160]; /* file the config came from, "" if none */
 	char kernel_btf[256]; /* --kernel-btf path, or "" */
+	char pinned[256]; /* directory of the pinned build in use, or "" */
 	char tracefs[128]; /* mount point, or "" */
 	char debugfs[128];
 	char error[160]; /* why features__load_profile() failed, "" otherwise */

@@ -543,7 +543,7 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 	struct skb_funcs f = {};
 	struct btf *vmlinux;
 	regex_t re;
-	int err;
+	int err = 0;
 
 	/* Fail on a bad regex before any expensive work. */
 	if (o->filter_func) {
@@ -551,11 +551,23 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 			return -EINVAL;
 		regfree(&re);
 	}
-	vmlinux = btf__parse(path, NULL);
-	if (!vmlinux)
-		return -errno;
-	err = skb_funcs__scan_btf(vmlinux, NULL, &f);
-	if (!err && o->all_kmods)
+	if (o->candidates) {
+		size_t cap = 0;
+
+		vmlinux = NULL;
+		for (size_t i = 0; !err && i < o->candidates->n; i++) {
+			const struct skb_func *c = &o->candidates->v[i];
+
+			err = funcs_push(&f, &cap, c->name, c->module, c->btf_id, c->skb_pos,
+					 c->nr_args);
+		}
+	} else {
+		vmlinux = btf__parse(path, NULL);
+		if (!vmlinux)
+			return -errno;
+		err = skb_funcs__scan_btf(vmlinux, NULL, &f);
+	}
+	if (!err && o->all_kmods && vmlinux)
 		err = scan_modules(vmlinux, &f);
 	if (!err && o->filter_func)
 		err = filter_by_regex(&f, o->filter_func);

@@ -39,6 +39,8 @@ struct discover_opts {
 	bool all_kmods; /* also scan /sys/kernel/btf/<module> */
 	const char *avail_path; /* NULL: <tracefs>/available_filter_functions */
 	const char *kallsyms_path; /* NULL: /proc/kallsyms */
+	/* scanned already (a pinned build's table): no BTF is read, all_kmods ignored */
+	const struct skb_funcs *candidates;
 };
 
 /*

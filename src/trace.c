@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <limits.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -20,6 +22,7 @@
 #include "options.h"
 #include "output.h"
 #include "pcap.h"
+#include "pinned.h"
 #include "pipeline.h"
 
 static volatile sig_atomic_t exiting;
@@ -68,17 +71,33 @@ static struct btf *load_btf(const char *path)
 	return libbpf_get_error(btf) ? NULL : btf;
 }
 
-static int discover(struct trace *t)
+/* From BTF, or from the pinned build's table when the kernel has none. */
+static int discover_funcs(const struct options *o, const char *pinned_dir, struct skb_funcs *out)
 {
 	struct discover_opts d = {
-		.kernel_btf = t->o->kernel_btf,
-		.filter_func = t->o->filter_func,
-		.all_kmods = t->o->all_kmods,
+		.kernel_btf = o->kernel_btf,
+		.filter_func = o->filter_func,
+		.all_kmods = o->all_kmods,
 	};
+	struct skb_funcs table = {};
+	int err;
 
+	if (pinned_dir) {
+		err = pinned__read_table(pinned_dir, "funcs", &table);
+		if (err)
+			return err;
+		d.candidates = &table;
+	}
+	err = skb_funcs__discover(&d, out);
+	skb_funcs__free(&table);
+	return err;
+}
+
+static int discover(struct trace *t)
+{
 	if (t->run.funcs.n)
 		return 0;
-	return skb_funcs__discover(&d, &t->run.funcs);
+	return discover_funcs(t->o, t->run.pinned_dir, &t->run.funcs);
 }
 
 static double now_secs(void)
@@ -207,6 +226,21 @@ static int on_event(void *ctx, const struct pwru_event *ev)
 	return t->o->limit_lines && t->printed >= t->o->limit_lines;
 }
 
+/* BTF first; without it the kernel's own tracepoint format, then the pinned table. */
+static struct drop_reasons *load_reasons(const struct pwru_run *r)
+{
+	struct drop_reasons *dr = r->btf ? drop_reasons__from_btf(r->btf) : NULL;
+	char path[PATH_MAX];
+
+	if (!dr && !r->btf)
+		dr = drop_reasons__from_tracefs(NULL);
+	if (!dr && r->pinned_dir) {
+		snprintf(path, sizeof(path), "%s/drop_reasons", r->pinned_dir);
+		dr = drop_reasons__from_file(path);
+	}
+	return dr;
+}
+
 static int setup_output(struct trace *t)
 {
 	int err;
@@ -225,8 +259,7 @@ static int setup_output(struct trace *t)
 	err = out_ctx__init(&t->out, t->o);
 	if (err)
 		return err;
-	t->reasons = drop_reasons__from_btf(t->run.btf);
-	t->out.reasons = t->reasons;
+	t->out.reasons = t->reasons = load_reasons(&t->run);
 	return 0;
 }
 
@@ -379,6 +412,7 @@ static int setup_pcap(struct trace *t)
 static int prepare(struct trace *t)
 {
 	struct probe_opts po = { .kernel_btf = t->o->kernel_btf };
+	const char *pinned = "";
 	int err;
 
 	t->feat = features__new();
@@ -395,13 +429,21 @@ static int prepare(struct trace *t)
 	t->run.perfbuf = t->o->perf_buffer || !features__has_ringbuf(t->feat);
 	t->run.ringbuf_bytes = t->o->ringbuf_pages * (__u32)sysconf(_SC_PAGESIZE);
 	t->run.btf = load_btf(t->o->kernel_btf);
-	if (!t->run.btf) {
+	if (!t->run.btf && !t->o->kernel_btf)
+		t->run.pinned_dir = features__pinned_dir(t->feat, &pinned);
+	if (t->run.pinned_dir) {
+		fprintf(stderr, "pwru: no kernel BTF: using the pinned build %s\n",
+			t->run.pinned_dir);
+	} else if (!t->run.btf) {
 		if (t->o->kernel_btf)
 			fprintf(stderr, "pwru: --kernel-btf: '%s' is not a readable BTF file\n",
 				t->o->kernel_btf);
 		else
-			fprintf(stderr, "pwru: this kernel has no BTF (/sys/kernel/btf/vmlinux); "
-					"pass --kernel-btf FILE\n");
+			fprintf(stderr,
+				"pwru: this kernel has no BTF and no pinned build (%s); build one with "
+				"`make pinned KDIR=<its build tree> && make install`, or pass "
+				"--kernel-btf FILE (docs/no-btf.md)\n",
+				pinned);
 		return -ENOENT;
 	}
 	fill_cfg(t);
@@ -442,15 +484,17 @@ out:
 
 int trace__list_funcs(const struct options *o)
 {
-	struct discover_opts d = {
-		.kernel_btf = o->kernel_btf,
-		.filter_func = o->filter_func,
-		.all_kmods = o->all_kmods,
-	};
+	char dir[PATH_MAX], why[512];
 	struct skb_funcs f = {};
+	struct utsname u;
 	int err;
 
-	err = skb_funcs__discover(&d, &f);
+	/* no kernel BTF: the pinned build's table, as a trace would use it */
+	if (!o->kernel_btf && access("/sys/kernel/btf/vmlinux", R_OK) && !uname(&u) &&
+	    !pinned__find(u.release, dir, sizeof(dir), why, sizeof(why)))
+		err = discover_funcs(o, dir, &f);
+	else
+		err = discover_funcs(o, NULL, &f);
 	if (err) {
 		fprintf(stderr, "pwru: --list-funcs: cannot discover functions: %s\n",
 			strerror(-err));

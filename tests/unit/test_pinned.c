@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernels without BTF: drop-reason names from the kfree_skb tracepoint
+ * format (real formats of 6.12 and 6.18), a pinned build's tables, finding
+ * the pinned build for exactly this release, and discovery from its table.
+ */
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+
+#include "drop_reason.h"
+#include "funcs.h"
+#include "pinned.h"
+
+#define DATA "tests/unit/data/"
+
+static char root[] = "/tmp/pwru-test-pinned.XXXXXX";
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* A complete pinned build for release, with this pwru's bpf-hash unless hash is given. */
+static void make_build(const char *release, const char *hash)
+{
+	static const char *const files[] = { "kprobe.bpf.o", "kprobe_multi.bpf.o",
+					     "tracepoint.bpf.o", "tracepoints" };
+	char dir[PATH_MAX], text[128];
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, release);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(text, sizeof(text), "%s\n", release);
+	write_file(dir, "release", text);
+	snprintf(text, sizeof(text), "%s\n", hash ? hash : pinned__bpf_hash());
+	write_file(dir, "bpf-hash", text);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		write_file(dir, files[i], "x");
+	write_file(dir, "funcs", "ip_rcv 1 4\nweak_fn 2 2\nnot_in_kernel 1 1\n");
+	write_file(dir, "drop_reasons", "2 SKB_DROP_REASON_NOT_SPECIFIED\n"
+					"12 SKB_DROP_REASON_NETFILTER_DROP\n");
+}
+
+static void setup(void)
+{
+	strcpy(root, "/tmp/pwru-test-pinned.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	setenv("PWRU_PINNED_DIR", root, 1);
+}
+
+static void teardown(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+	unsetenv("PWRU_PINNED_DIR");
+}
+
+START_TEST(reasons_from_tracefs_6_12)
+{
+	struct drop_reasons *dr = drop_reasons__from_tracefs(DATA "kfree_skb-6.12.format");
+
+	ck_assert_ptr_nonnull(dr);
+	ck_assert_str_eq(drop_reasons__name(dr, 2), "SKB_DROP_REASON_NOT_SPECIFIED");
+	ck_assert_str_eq(drop_reasons__name(dr, 3), "SKB_DROP_REASON_NO_SOCKET");
+	/* 6.12 numbers them differently from 6.18: the kernel's values, never ours */
+	ck_assert_str_eq(drop_reasons__name(dr, 11), "SKB_DROP_REASON_NETFILTER_DROP");
+	/* 0 and 1 are SKB_NOT_DROPPED_YET and SKB_CONSUMED, which the format leaves out */
+	ck_assert_ptr_null(drop_reasons__name(dr, 0));
+	ck_assert_ptr_null(drop_reasons__name(dr, 100000));
+	drop_reasons__free(dr);
+}
+END_TEST
+
+START_TEST(reasons_from_tracefs_6_18)
+{
+	struct drop_reasons *dr = drop_reasons__from_tracefs(DATA "kfree_skb-6.18.format");
+
+	ck_assert_ptr_nonnull(dr);
+	ck_assert_str_eq(drop_reasons__name(dr, 12), "SKB_DROP_REASON_NETFILTER_DROP");
+	drop_reasons__free(dr);
+}
+END_TEST
+
+/* On this machine, when it has both: the tracefs names agree with its BTF. */
+START_TEST(reasons_tracefs_agrees_with_btf)
+{
+	struct drop_reasons *a = drop_reasons__from_tracefs(NULL), *b;
+	struct btf *btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	int same = 0;
+
+	if (!a || !btf) {
+		drop_reasons__free(a);
+		btf__free(btf);
+		return;
+	}
+	b = drop_reasons__from_btf(btf);
+	ck_assert_ptr_nonnull(b);
+	for (__u32 v = 0; v < 1024; v++) {
+		const char *x = drop_reasons__name(a, v), *y = drop_reasons__name(b, v);
+
+		if (!x || !y)
+			continue;
+		ck_assert_str_eq(x, y);
+		same++;
+	}
+	ck_assert_int_gt(same, 10);
+	drop_reasons__free(a);
+	drop_reasons__free(b);
+	btf__free(btf);
+}
+END_TEST
+
+START_TEST(reasons_tracefs_missing_or_bad)
+{
+	char path[PATH_MAX];
+
+	ck_assert_ptr_null(drop_reasons__from_tracefs(DATA "does-not-exist"));
+	snprintf(path, sizeof(path), "%s/format", root);
+	write_file(root, "format", "name: kfree_skb\nID: 1\nformat:\n\tfield:int x;\toffset:8;\t"
+				   "size:4;\tsigned:1;\n\nprint fmt: \"x=%d\", REC->x\n");
+	ck_assert_ptr_null(drop_reasons__from_tracefs(path));
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(reasons_file_roundtrip)
+{
+	struct drop_reasons *a = drop_reasons__from_tracefs(DATA "kfree_skb-6.12.format"), *b;
+	char path[PATH_MAX];
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(a);
+	snprintf(path, sizeof(path), "%s/drop_reasons", root);
+	fp = fopen(path, "w");
+	ck_assert_int_eq(drop_reasons__write(a, fp), 0);
+	fclose(fp);
+	b = drop_reasons__from_file(path);
+	ck_assert_ptr_nonnull(b);
+	for (__u32 v = 0; v < 200; v++) {
+		const char *x = drop_reasons__name(a, v), *y = drop_reasons__name(b, v);
+
+		ck_assert(!x == !y);
+		if (x)
+			ck_assert_str_eq(x, y);
+	}
+	drop_reasons__free(a);
+	drop_reasons__free(b);
+	write_file(root, "bad", "12\n");
+	snprintf(path, sizeof(path), "%s/bad", root);
+	ck_assert_ptr_null(drop_reasons__from_file(path));
+}
+END_TEST
+
+START_TEST(find_exact_release)
+{
+	char dir[PATH_MAX], why[512], want[PATH_MAX];
+
+	make_build("6.12.117", NULL);
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), 0);
+	snprintf(want, sizeof(want), "%s/6.12.117", root);
+	ck_assert_str_eq(dir, want);
+	ck_assert_ptr_nonnull(strstr(why, want));
+}
+END_TEST
+
+START_TEST(find_never_another_release)
+{
+	char dir[PATH_MAX], why[512];
+
+	make_build("6.12.116", NULL);
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), -ENOENT);
+	ck_assert_msg(strstr(why, "none for 6.12.117") && strstr(why, "it has: 6.12.116"), "%s",
+		      why);
+	teardown();
+	setup();
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), -ENOENT);
+	ck_assert_msg(strstr(why, "it has: none"), "%s", why);
+}
+END_TEST
+
+START_TEST(find_rejects_stale_and_renamed)
+{
+	char dir[PATH_MAX], why[512], path[PATH_MAX];
+
+	make_build("6.12.117", "0123456789abcdef");
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), -ESTALE);
+	ck_assert_msg(strstr(why, "other BPF sources"), "%s", why);
+
+	/* a build renamed to look like another release */
+	make_build("6.1.0", NULL);
+	snprintf(path, sizeof(path), "mv %s/6.1.0 %s/6.1.1", root, root);
+	ck_assert_int_eq(system(path), 0);
+	ck_assert_int_eq(pinned__find("6.1.1", dir, sizeof(dir), why, sizeof(why)), -EINVAL);
+
+	/* incomplete */
+	make_build("6.2.0", NULL);
+	snprintf(path, sizeof(path), "%s/6.2.0/kprobe.bpf.o", root);
+	unlink(path);
+	ck_assert_int_eq(pinned__find("6.2.0", dir, sizeof(dir), why, sizeof(why)), -EINVAL);
+	ck_assert_msg(strstr(why, "kprobe.bpf.o"), "%s", why);
+}
+END_TEST
+
+START_TEST(table_roundtrip)
+{
+	struct skb_funcs f = {}, g = {};
+	char path[PATH_MAX];
+	FILE *fp;
+
+	make_build("6.12.117", NULL);
+	snprintf(path, sizeof(path), "%s/6.12.117", root);
+	ck_assert_int_eq(pinned__read_table(path, "funcs", &f), 0);
+	ck_assert_uint_eq(f.n, 3);
+	ck_assert_str_eq(f.v[1].name, "weak_fn");
+	ck_assert_int_eq(f.v[1].skb_pos, 2);
+	ck_assert_int_eq(f.v[1].nr_args, 2);
+	snprintf(path, sizeof(path), "%s/again", root);
+	fp = fopen(path, "w");
+	ck_assert_int_eq(pinned__write_table(fp, &f), 0);
+	fclose(fp);
+	ck_assert_int_eq(pinned__read_table(root, "again", &g), 0);
+	ck_assert_uint_eq(g.n, f.n);
+	for (size_t i = 0; i < f.n; i++) {
+		ck_assert_str_eq(f.v[i].name, g.v[i].name);
+		ck_assert_int_eq(f.v[i].skb_pos, g.v[i].skb_pos);
+	}
+	/* a position past the argument count is refused */
+	write_file(root, "bad", "ip_rcv 3 2\n");
+	ck_assert_int_eq(pinned__read_table(root, "bad", &g), -EINVAL);
+	skb_funcs__free(&f);
+	skb_funcs__free(&g);
+}
+END_TEST
+
+/* Discovery from the table: the same name and probeable filters as from BTF. */
+START_TEST(discover_from_table)
+{
+	struct skb_funcs table = {}, f = {};
+	struct discover_opts o = {
+		.avail_path = DATA "available_filter_functions",
+		.kallsyms_path = DATA "kallsyms",
+		.kernel_btf = "/nonexistent/never-read.btf",
+	};
+	char path[PATH_MAX];
+
+	make_build("6.12.117", NULL);
+	snprintf(path, sizeof(path), "%s/6.12.117", root);
+	ck_assert_int_eq(pinned__read_table(path, "funcs", &table), 0);
+	o.candidates = &table;
+	ck_assert_int_eq(skb_funcs__discover(&o, &f), 0);
+	ck_assert_uint_eq(f.n, 2); /* not_in_kernel is in neither list */
+	ck_assert_str_eq(f.v[0].name, "ip_rcv");
+	ck_assert_str_eq(f.v[1].name, "weak_fn");
+	ck_assert_int_eq(f.v[1].skb_pos, 2);
+	skb_funcs__free(&f);
+	o.filter_func = "weak_.*";
+	ck_assert_int_eq(skb_funcs__discover(&o, &f), 0);
+	ck_assert_uint_eq(f.n, 1);
+	skb_funcs__free(&f);
+	skb_funcs__free(&table);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("pinned");
+	TCase *tc = tcase_create("no-btf");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, reasons_from_tracefs_6_12);
+	tcase_add_test(tc, reasons_from_tracefs_6_18);
+	tcase_add_test(tc, reasons_tracefs_agrees_with_btf);
+	tcase_add_test(tc, reasons_tracefs_missing_or_bad);
+	tcase_add_test(tc, reasons_file_roundtrip);
+	tcase_add_test(tc, find_exact_release);
+	tcase_add_test(tc, find_never_another_release);
+	tcase_add_test(tc, find_rejects_stale_and_renamed);
+	tcase_add_test(tc, table_roundtrip);
+	tcase_add_test(tc, discover_from_table);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

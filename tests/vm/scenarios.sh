@@ -1,0 +1,296 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The scenario suite of tests/vm/matrix, run as root on one kernel (inside the
+# guest, or on the host for KERNEL=host):
+#
+#   tests/vm/scenarios.sh KERNEL
+#
+# For each backend (forced) and for auto: one pwru session traces a TCP connect
+# that an iptables OUTPUT rule drops, and a TCP connect delivered over a veth
+# pair to a listener in another network namespace. Backends this kernel must
+# lack are forced too and must fail with exit 1 and a reason. Then `pwru check`.
+# Prints one line per cell, read by tests/vm/matrix:
+#   RESULT KERNEL COLUMN STATUS SECONDS DETAIL
+# STATUS: pass FAIL absent UNEXPECTED not-built. Exits 0 even when cells fail.
+#
+# Environment: PWRU (default ./pwru of this repository), PWRU_KERNEL_BTF (BTF
+# file for kernels without /sys/kernel/btf), PWRU_VM_READY_TIMEOUT (s, 300).
+set -eu
+
+KERNEL=${1:?usage: tests/vm/scenarios.sh KERNEL}
+VM_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$VM_DIR/../.." && pwd)
+PWRU=${PWRU:-$REPO/pwru}
+PY=/usr/bin/python3
+READY_TIMEOUT=${PWRU_VM_READY_TIMEOUT:-300}
+BACKENDS="fentry kprobe-multi kprobe tracepoint"
+
+# What each kernel must give: usable backends, auto's choice, and for each
+# backend it lacks, a regex the failure message must match.
+case $KERNEL in
+host)
+	USABLE="tracepoint" AUTO=tracepoint
+	ABSENT_fentry='EPERM|refused' ABSENT_kprobe_multi='FPROBE' ABSENT_kprobe='KPROBES'
+	;;
+debian-6.1)
+	USABLE="fentry kprobe tracepoint" AUTO=fentry
+	ABSENT_kprobe_multi='FPROBE'
+	;;
+6.12-full)
+	USABLE="fentry kprobe-multi kprobe tracepoint" AUTO=fentry
+	;;
+6.12-nobtf)
+	USABLE="kprobe-multi kprobe tracepoint" AUTO=kprobe-multi
+	ABSENT_fentry='BTF'
+	;;
+*)
+	echo "scenarios.sh: unknown kernel '$KERNEL'" >&2
+	exit 2
+	;;
+esac
+
+BTF_ARGS=()
+[ -n "${PWRU_KERNEL_BTF:-}" ] && BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
+
+# The functions forced func backends probe: enough for both scenarios, few
+# enough that attaching and detaching stay quick under TCG. auto probes all.
+FUNCS='nf_hook_slow|nft_do_chain|kfree_skb|kfree_skb_reason|sk_skb_reason_drop|__kfree_skb'
+FUNCS+='|__ip_local_out|ip_local_out|ip_output|ip_finish_output2?|__ip_queue_xmit'
+FUNCS+='|__dev_queue_xmit|dev_hard_start_xmit|veth_xmit|__netif_rx|netif_rx|netif_rx_internal'
+FUNCS+='|__netif_receive_skb(_core|_one_core)?|netif_receive_skb|ip_rcv(_core|_finish)?'
+FUNCS+='|ip_local_deliver(_finish)?|tcp_v4_rcv'
+
+# Addresses, ports and names unique to this run (the host may run several).
+n=$$
+DROP_ADDR=127.$((n % 200 + 20)).$((n / 200 % 250 + 1)).9
+DROP_PORT=$((20000 + n % 20000))
+NET=10.$((n % 50 + 200)).$((n / 50 % 250))
+LOCAL_ADDR=$NET.1 PEER_ADDR=$NET.2
+DELIV_PORT=$((DROP_PORT + 1))
+NS=pwru-vm-$n
+VA=pv${n}a VB=pv${n}b
+W=$(mktemp -d /tmp/pwru-scen.XXXXXX)
+LISTENER=
+
+cleanup() {
+	set +e
+	[ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null && wait "$LISTENER" 2>/dev/null
+	iptables -D OUTPUT -d "$DROP_ADDR" -p tcp --dport "$DROP_PORT" -j DROP 2>/dev/null
+	ip link del "$VA" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+result() { # COLUMN STATUS SECONDS DETAIL
+	echo "RESULT $KERNEL $1 $2 $3 ${4:-}"
+}
+
+now() { date +%s.%N; }
+since() { echo "$1" | awk -v now="$(now)" '{ printf "%.1f", now - $1 }'; }
+
+# wait_for FILE PID SECONDS: until FILE exists; fails early if PID is gone.
+wait_for() {
+	local deadline=$((SECONDS + $3))
+	while [ ! -e "$1" ]; do
+		kill -0 "$2" 2>/dev/null || return 1
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+setup_network() {
+	iptables -I OUTPUT -d "$DROP_ADDR" -p tcp --dport "$DROP_PORT" -j DROP
+	ip netns add "$NS"
+	ip link add "$VA" type veth peer name "$VB" netns "$NS"
+	ip addr add "$LOCAL_ADDR/24" dev "$VA"
+	ip link set "$VA" up
+	ip -n "$NS" addr add "$PEER_ADDR/24" dev "$VB"
+	ip -n "$NS" link set "$VB" up
+	ip -n "$NS" link set lo up
+	ip netns exec "$NS" "$PY" -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(16)
+open(sys.argv[3], "w").close()
+while True:
+    c, _ = s.accept()
+    c.sendall(b"ok")
+    c.close()
+' "$PEER_ADDR" "$DELIV_PORT" "$W/listener.ready" &
+	LISTENER=$!
+	wait_for "$W/listener.ready" "$LISTENER" 60 || {
+		echo "scenarios.sh: the listener in netns $NS did not start" >&2
+		exit 1
+	}
+}
+
+# traffic: one connect that the rule drops, one that reaches the peer.
+traffic() {
+	"$PY" - "$DROP_ADDR" "$DROP_PORT" "$PEER_ADDR" "$DELIV_PORT" <<'PYEOF'
+import socket, sys
+a, p, b, q = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+try:
+    socket.create_connection((a, p), timeout=0.5).close()
+    sys.exit("the connect to %s:%d was not dropped" % (a, p))
+except OSError:
+    pass
+s = socket.create_connection((b, q), timeout=10)
+if s.recv(2) != b"ok":
+    sys.exit("no reply from the listener")
+s.close()
+PYEOF
+}
+
+bpf_ids() { # prog|link
+	bpftool "$1" list 2>/dev/null | awk -F: '/^[0-9]+:/ { print $1 }' | sort
+}
+
+# leftovers BEFORE_PROGS BEFORE_LINKS: what pwru left behind, if anything.
+leftovers() {
+	local i progs links kp
+	for i in $(seq 50); do
+		progs=$(comm -13 "$1" <(bpf_ids prog) | tr '\n' ' ')
+		links=$(comm -13 "$2" <(bpf_ids link) | tr '\n' ' ')
+		[ -z "$progs$links" ] && break
+		sleep 0.1
+	done
+	kp=$(grep -c pwru /sys/kernel/tracing/kprobe_events 2>/dev/null || true)
+	[ -z "$progs" ] || echo -n "progs left: $progs; "
+	[ -z "$links" ] || echo -n "links left: $links; "
+	[ "${kp:-0}" = 0 ] || echo -n "$kp pwru kprobe_events left; "
+}
+
+# session NAME KIND ARGS...: trace both scenarios with pwru ARGS; sets
+# S_STATUS (pass FAIL UNEXPECTED), S_DETAIL and S_ERR (pwru's stderr).
+session() {
+	local name=$1 kind=$2 pid rc why d1 d2 left
+	shift 2
+	local out=$W/$name.json ready=$W/$name.ready
+	S_ERR=$W/$name.err
+	bpf_ids prog >"$W/progs.before"
+	bpf_ids link >"$W/links.before"
+	"$PWRU" "$@" "${BTF_ARGS[@]}" --output-json --output-tuple --output-meta \
+		--output-file "$out" --ready-file "$ready" \
+		"tcp and ((host $DROP_ADDR and port $DROP_PORT) or (host $PEER_ADDR and port $DELIV_PORT))" \
+		</dev/null >/dev/null 2>"$S_ERR" &
+	pid=$!
+	if ! wait_for "$ready" "$pid" "$READY_TIMEOUT"; then
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -INT "$pid"
+			why="not ready after ${READY_TIMEOUT}s"
+		else
+			why="exited before ready"
+		fi
+		wait "$pid" && rc=0 || rc=$?
+		S_STATUS=FAIL S_RC=$rc
+		# Refused as unusable, where this kernel should have the backend.
+		grep -q 'not usable on this kernel' "$S_ERR" && S_STATUS=UNEXPECTED
+		S_DETAIL="pwru $why (exit $rc): $(tail -n 2 "$S_ERR" | tr '\n' ' ')"
+		return
+	fi
+	traffic >"$W/$name.traffic" 2>&1 || {
+		kill -INT "$pid"
+		wait "$pid" || true
+		S_STATUS=FAIL S_DETAIL="traffic failed: $(tail -n 1 "$W/$name.traffic")"
+		return
+	}
+	kill -INT "$pid"
+	wait "$pid" && rc=0 || rc=$?
+	S_RC=$rc
+	if [ "$rc" != 0 ]; then
+		S_STATUS=FAIL S_DETAIL="pwru exited $rc after SIGINT: $(tail -n 2 "$S_ERR" | tr '\n' ' ')"
+		return
+	fi
+	S_STATUS=pass
+	d1=$("$PY" "$VM_DIR/check_trace.py" drop "$kind" "$out" "$DROP_ADDR" "$DROP_PORT") ||
+		S_STATUS=FAIL
+	d2=$("$PY" "$VM_DIR/check_trace.py" delivery "$kind" "$out" "$PEER_ADDR" "$DELIV_PORT") ||
+		S_STATUS=FAIL
+	left=$(leftovers "$W/progs.before" "$W/links.before")
+	[ -z "$left" ] || S_STATUS=FAIL
+	S_DETAIL="${left}drop: $d1 | delivery: $d2"
+	if [ "$S_STATUS" = FAIL ] && [ "${PWRU_VM_KEEP_TRACE:-0}" = 1 ]; then
+		echo "--- $name trace ($out) ---"
+		cat "$S_ERR" "$out"
+	fi
+}
+
+kind_of() { [ "$1" = tracepoint ] && echo tracepoint || echo func; }
+
+backend_cell() {
+	local b=$1 t0 var re rc
+	t0=$(now)
+	if ! echo " $BUILT " | grep -q " $b "; then
+		result "$b" not-built 0 "not in pwru --version's backends: line"
+		return
+	fi
+	if echo " $USABLE " | grep -q " $b "; then
+		if [ "$b" = tracepoint ]; then
+			session "$b" tracepoint --probe-backend "$b"
+		else
+			session "$b" func --probe-backend "$b" --filter-func "$FUNCS"
+		fi
+		result "$b" "$S_STATUS" "$(since "$t0")" "$S_DETAIL"
+		return
+	fi
+	# A backend this kernel lacks: exit 1 and a message with the reason.
+	var=ABSENT_${b//-/_}
+	re=${!var:-.}
+	timeout 120 "$PWRU" --probe-backend "$b" "${BTF_ARGS[@]}" --ready-file "$W/absent.ready" \
+		"host $DROP_ADDR" </dev/null >/dev/null 2>"$W/absent.err" && rc=0 || rc=$?
+	if [ "$rc" = 1 ] && grep -Eq "$re" "$W/absent.err"; then
+		result "$b" absent "$(since "$t0")" "$(head -n 1 "$W/absent.err")"
+	else
+		result "$b" UNEXPECTED "$(since "$t0")" \
+			"expected exit 1 matching /$re/, got exit $rc: $(head -n 2 "$W/absent.err" | tr '\n' ' ')"
+	fi
+}
+
+auto_cell() {
+	local t0 chosen
+	t0=$(now)
+	session auto "$(kind_of "$AUTO")"
+	chosen=$(sed -n 's/^pwru: using backend \([a-z-]*\).*/\1/p' "$S_ERR" | head -n 1)
+	if [ "$S_STATUS" = pass ] && [ "$chosen" != "$AUTO" ]; then
+		S_STATUS=FAIL S_DETAIL="auto chose '${chosen:-?}', expected $AUTO; $S_DETAIL"
+	elif [ "$S_STATUS" = pass ]; then
+		S_DETAIL="chose $chosen; $S_DETAIL"
+	fi
+	result auto "$S_STATUS" "$(since "$t0")" "$S_DETAIL"
+}
+
+check_cell() {
+	local t0 rc why
+	t0=$(now)
+	"$PWRU" check "${BTF_ARGS[@]}" --output-json >"$W/check.json" 2>"$W/check.err" && rc=0 || rc=$?
+	if [ "$rc" != 0 ]; then
+		result check FAIL "$(since "$t0")" "pwru check exited $rc: $(head -n 2 "$W/check.err" | tr '\n' ' ')"
+		return
+	fi
+	why=$("$PY" - "$W/check.json" "$USABLE" "$AUTO" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+usable = sorted(b for b, v in d.get("backends", {}).items() if v.get("usable"))
+want = sorted(sys.argv[2].split())
+msg = "usable: %s; auto: %s" % (" ".join(usable), d.get("auto"))
+if usable != want or d.get("auto") != sys.argv[3]:
+    print("%s; expected usable: %s; auto: %s" % (msg, " ".join(want), sys.argv[3]))
+    sys.exit(1)
+print(msg)
+PYEOF
+	) && result check pass "$(since "$t0")" "$why" ||
+		result check FAIL "$(since "$t0")" "$why"
+}
+
+[ -x "$PWRU" ] || { echo "scenarios.sh: $PWRU not built (make)" >&2; exit 1; }
+BUILT=$("$PWRU" --version | sed -n 's/^backends: *//p')
+echo "scenarios.sh: $KERNEL ($(uname -r)); pwru backends: $BUILT" >&2
+setup_network
+check_cell
+for b in $BACKENDS; do
+	backend_cell "$b"
+done
+auto_cell

@@ -40,8 +40,7 @@ struct fentry_backend {
 	struct fentry_bpf *skel;
 	const struct skb_funcs *funcs;
 	bool usable[T__COUNT];
-	int *prog_fd; /* per func id, -1 when not loaded */
-	int *link_fd;
+	int *link_fd; /* per func id, -1 when not attached */
 	int *err; /* per func id: 0, or why it was skipped */
 	const char **stage;
 	struct module_btf mods[MAX_MODULES];
@@ -218,7 +217,8 @@ static void attach_job(size_t i, void *arg)
 		close(prog);
 		return;
 	}
-	fb->prog_fd[i] = prog;
+	/* the link holds the program: one fd per function, not two */
+	close(prog);
 	fb->link_fd[i] = link;
 }
 
@@ -227,14 +227,13 @@ static int fentry_attach(struct backend *b, struct pwru_run *r)
 	struct fentry_backend *fb = b->priv;
 	size_t n = fb->funcs->n;
 
-	fb->prog_fd = malloc(n * sizeof(int));
 	fb->link_fd = malloc(n * sizeof(int));
 	fb->err = calloc(n, sizeof(int));
 	fb->stage = calloc(n, sizeof(*fb->stage));
-	if (!fb->prog_fd || !fb->link_fd || !fb->err || !fb->stage)
+	if (!fb->link_fd || !fb->err || !fb->stage)
 		return -ENOMEM;
-	memset(fb->prog_fd, 0xff, n * sizeof(int));
 	memset(fb->link_fd, 0xff, n * sizeof(int));
+	mass__reserve_fds(n);
 	/* module BTF fds are looked up before the threads share the cache */
 	for (size_t i = 0; i < n; i++)
 		if (fb->funcs->v[i].module)
@@ -255,8 +254,6 @@ static void detach_job(size_t i, void *arg)
 
 	if (fb->link_fd[i] >= 0)
 		close(fb->link_fd[i]);
-	if (fb->prog_fd[i] >= 0)
-		close(fb->prog_fd[i]);
 }
 
 static void fentry_close(struct backend *b)
@@ -265,12 +262,11 @@ static void fentry_close(struct backend *b)
 
 	if (!fb)
 		return;
-	if (fb->link_fd && fb->prog_fd)
+	if (fb->link_fd)
 		mass__run(fb->funcs->n, detach_job, fb, "detaching");
 	fentry_bpf__destroy(fb->skel);
 	for (int i = 0; i < fb->nr_mods; i++)
 		close(fb->mods[i].fd);
-	free(fb->prog_fd);
 	free(fb->link_fd);
 	free(fb->err);
 	free(fb->stage);

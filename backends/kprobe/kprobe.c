@@ -9,13 +9,10 @@
  * Legacy events are named pwru_<pid>_<func id>, so that a start-up sweep can
  * remove those of a pwru that was killed.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
@@ -131,6 +128,11 @@ static void attach_job(size_t i, void *arg)
 	prog = bpf_program__fd(template_prog(kb->skel, t));
 	kb->err[i] = kp_perf_attach(pfd, prog, kb->cookie, i, &kb->link_fd[i]);
 	kb->stage[i] = "attach";
+	/* a BPF link holds the perf event: one fd per function, not two */
+	if (!kb->err[i] && kb->link_fd[i] >= 0) {
+		close(pfd);
+		kb->pfd[i] = -1;
+	}
 }
 
 static void detach_job(size_t i, void *arg)
@@ -196,6 +198,7 @@ static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
 		return -ENOMEM;
 	memset(kb->pfd, 0xff, n * sizeof(int));
 	memset(kb->link_fd, 0xff, n * sizeof(int));
+	mass__reserve_fds(n);
 	b->stats.attach_secs = mass__run(n, attach_job, kb, "attaching");
 	for (size_t i = 0; i < n; i++) {
 		if (!kb->err[i]) {

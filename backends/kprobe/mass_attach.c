@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "backend.h"
 #include "mass_attach.h"
@@ -100,6 +101,19 @@ double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const ch
 	if (shown)
 		fputs("\r\033[K", stderr);
 	return now() - t0;
+}
+
+void mass__reserve_fds(size_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	need += 256; /* maps, BTF, kallsyms, output, libbpf's own */
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 void mass__skip(struct attach_stats *st, const char *stage, int err, const char *target)

@@ -18,6 +18,12 @@ double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const ch
 /* PWRU_ATTACH_THREADS, else 8 */
 int mass__threads(void);
 
+/*
+ * Raise the soft RLIMIT_NOFILE towards the hard limit so that need more fds
+ * fit (one per attached function; shells default to 1024).
+ */
+void mass__reserve_fds(size_t need);
+
 /* one skip reason: "<stage>: <errno name> (<message>)" */
 void mass__skip(struct attach_stats *st, const char *stage, int err, const char *target);
 

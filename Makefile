@@ -35,7 +35,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 vpath %.bpf.c $(sort $(dir $(BPF_SRCS)))
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit-test host-test vm-test bench install format
+.PHONY: all clean test unit-test host-test vm-test bench install format pinned
 
 all: pwru
 
@@ -63,6 +63,27 @@ $(OUTPUT)/%.o: %.c $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# Pinned pre-CO-RE builds for kernels without BTF (docs/no-btf.md):
+#   make pinned KDIR=<kernel build tree> [VMLINUX=<its vmlinux with DWARF>]
+# A pinned build is only used by a pwru built from the same BPF sources.
+PREFIX ?= /usr/local
+PINNED_DIR ?= $(PREFIX)/lib/pwru/pinned
+BPF_HASH_SRCS := bpf/body.bpf.h bpf/event.h $(sort $(wildcard backends/*/*.bpf.c backends/*/*.bpf.h))
+BPF_HASH := $(shell cat $(BPF_HASH_SRCS) | sha256sum | cut -c1-16)
+
+$(OUTPUT)/src/pinned.o: CFLAGS += -DPWRU_BPF_HASH='"$(BPF_HASH)"' \
+	-DPWRU_PINNED_DIR_DEFAULT='"$(PINNED_DIR)"'
+$(OUTPUT)/src/pinned.o: $(BPF_HASH_SRCS) Makefile
+
+$(OUTPUT)/pinned-gen: tools/pinned_gen.c $(OUTPUT)/libpwru.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUTPUT)/libpwru.a $(LDLIBS)
+
+pinned: $(OUTPUT)/pinned-gen
+	$(Q)OUTPUT=$(OUTPUT) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) BPF_CFLAGS="$(BPF_CFLAGS)" \
+		BPF_HASH=$(BPF_HASH) PINNED_GEN=$(OUTPUT)/pinned-gen PINNED_DIR=$(PINNED_DIR) \
+		PWRU_VERSION=$(VERSION) scripts/pinned-build "$(KDIR)" $(VMLINUX)
+
 $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libpwru.a
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
@@ -89,9 +110,13 @@ bench: pwru
 format:
 	clang-format -i $(filter-out bpf/vmlinux.h,$(wildcard src/*.[ch] probe-detect/*.[ch] backends/*/*.[ch] bpf/*.h tests/unit/*.c))
 
-PREFIX ?= /usr/local
 install: pwru
 	install -D -m 0755 pwru $(DESTDIR)$(PREFIX)/sbin/pwru
+	$(Q)for d in $(filter-out %.tmp/,$(wildcard $(OUTPUT)/pinned/*/)); do \
+		r=$$(basename $$d); echo "  INSTALL  $(DESTDIR)$(PINNED_DIR)/$$r"; \
+		rm -rf $(DESTDIR)$(PINNED_DIR)/$$r && install -d $(DESTDIR)$(PINNED_DIR)/$$r && \
+		install -m 0644 $$d* $(DESTDIR)$(PINNED_DIR)/$$r/ || exit 1; \
+	done
 
 clean:
 	rm -rf $(OUTPUT) pwru

@@ -7,12 +7,29 @@
 #ifndef PWRU_BODY_BPF_H
 #define PWRU_BODY_BPF_H
 
+#ifdef PWRU_PINNED
+/*
+ * `make pinned` (scripts/pinned-build): the target kernel's own types, from
+ * a vmlinux.h found on the include path before bpf/, without
+ * preserve_access_index, and plain probe reads below: every field offset is
+ * fixed at compile time, no CO-RE relocation, no kernel BTF needed to load.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include <vmlinux.h>
+#else
 #include "vmlinux.h"
+#endif
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "event.h"
+
+#ifdef PWRU_PINNED
+/* BPF_CORE_READ() expands to bpf_core_read() at each use: read in place */
+#undef bpf_core_read
+#define bpf_core_read(dst, sz, src) bpf_probe_read_kernel(dst, sz, (const void *)(src))
+#endif
 
 char LICENSE[] SEC("license") = "GPL";
 

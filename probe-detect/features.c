@@ -215,7 +215,7 @@ static void probe_btf(struct features *f, const char *ext)
 		set(f, FEAT_BTF_VMLINUX, 1, FEAT_HOW_FILE, 0, NULL, "/sys/kernel/btf/vmlinux");
 	else
 		set(f, FEAT_BTF_VMLINUX, 0, FEAT_HOW_FILE, errno,
-		    "use a kernel with CONFIG_DEBUG_INFO_BTF=y, or pass --kernel-btf",
+		    "use a kernel with CONFIG_DEBUG_INFO_BTF=y, pass --kernel-btf, or install a pinned build",
 		    "/sys/kernel/btf/vmlinux: %s", strerror(errno));
 	n = count_module_btf();
 	if (n > 0)

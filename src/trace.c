@@ -431,18 +431,15 @@ static int prepare(struct trace *t)
 	t->run.btf = load_btf(t->o->kernel_btf);
 	if (!t->run.btf && !t->o->kernel_btf)
 		t->run.pinned_dir = features__pinned_dir(t->feat, &pinned);
-	if (t->run.pinned_dir) {
-		fprintf(stderr, "pwru: no kernel BTF: using the pinned build %s\n",
-			t->run.pinned_dir);
-	} else if (!t->run.btf) {
+	if (!t->run.btf && !t->run.pinned_dir) {
 		if (t->o->kernel_btf)
 			fprintf(stderr, "pwru: --kernel-btf: '%s' is not a readable BTF file\n",
 				t->o->kernel_btf);
 		else
 			fprintf(stderr,
-				"pwru: this kernel has no BTF and no pinned build (%s); build one with "
-				"`make pinned KDIR=<its build tree> && make install`, or pass "
-				"--kernel-btf FILE (docs/no-btf.md)\n",
+				"pwru: this kernel has no BTF and no usable pinned build (%s); "
+				"build one with `make pinned KDIR=<its build tree> && make install`, "
+				"or pass --kernel-btf FILE (docs/no-btf.md)\n",
 				pinned);
 		return -ENOENT;
 	}
@@ -468,6 +465,8 @@ int trace__run(const struct options *o)
 		fprintf(stderr, "pwru: pcap filter: %s\n", msg);
 	if (err)
 		goto out;
+	if (t.run.pinned_dir)
+		fprintf(stderr, "pwru: no kernel BTF: using the pinned build %s\n", t.run.pinned_dir);
 	attach_stats__print(&t.be.stats,
 			    t.be.kind == PWRU_EV_TRACEPOINT ? "tracepoints" : "functions", stderr);
 	bind_names(&t);

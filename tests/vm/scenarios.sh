@@ -152,8 +152,10 @@ bpf_ids() { # prog|link
 leftovers() {
 	local i progs links kp
 	for i in $(seq 50); do
-		progs=$(comm -13 "$1" <(bpf_ids prog) | tr '\n' ' ')
-		links=$(comm -13 "$2" <(bpf_ids link) | tr '\n' ' ')
+		bpf_ids prog >"$W/progs.after"
+		bpf_ids link >"$W/links.after"
+		progs=$(comm -13 "$1" "$W/progs.after" | tr '\n' ' ')
+		links=$(comm -13 "$2" "$W/links.after" | tr '\n' ' ')
 		[ -z "$progs$links" ] && break
 		sleep 0.1
 	done

@@ -245,7 +245,7 @@ static int fentry_attach(struct backend *b, struct pwru_run *r)
 		else
 			mass__skip(&b->stats, fb->stage[i], fb->err[i], fb->funcs->v[i].name);
 	}
-	return b->stats.attached ? 0 : -ENOENT;
+	return mass__result(&b->stats, fb->err, n);
 }
 
 static void detach_job(size_t i, void *arg)

@@ -122,6 +122,9 @@ static void attach_job(size_t i, void *arg)
 	if (pfd < 0) {
 		kb->err[i] = pfd;
 		kb->stage[i] = kb->pmu_type >= 0 ? "perf_event_open" : "kprobe_events";
+		/* 6.7, backported: a name kallsyms holds more than once is refused */
+		if (pfd == -EADDRNOTAVAIL)
+			kb->stage[i] = "ambiguous symbol";
 		return;
 	}
 	kb->pfd[i] = pfd;
@@ -208,7 +211,7 @@ static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
 		mass__skip(&b->stats, kb->stage[i], kb->err[i], kb->funcs->v[i].name);
 		detach_job(i, kb); /* a half-made probe */
 	}
-	return b->stats.attached ? 0 : -ENOENT;
+	return mass__result(&b->stats, kb->err, n);
 }
 
 static void kprobe_backend_close(struct backend *b)

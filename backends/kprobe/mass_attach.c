@@ -127,3 +127,13 @@ void mass__skip(struct attach_stats *st, const char *stage, int err, const char 
 	snprintf(reason, sizeof(reason), "%s: %s", stage, name ? name : strerror(err));
 	attach_stats__skip(st, reason, target);
 }
+
+int mass__result(const struct attach_stats *st, const int *errs, size_t n)
+{
+	if (st->attached)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (errs[i])
+			return errs[i] < 0 ? errs[i] : -errs[i];
+	return -ENOENT;
+}

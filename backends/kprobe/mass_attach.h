@@ -27,4 +27,11 @@ void mass__reserve_fds(size_t need);
 /* one skip reason: "<stage>: <errno name> (<message>)" */
 void mass__skip(struct attach_stats *st, const char *stage, int err, const char *target);
 
+/*
+ * What attach() returns: 0 when something is attached, else the first
+ * per-target error (so that the reason reaches the user and auto mode falls
+ * back), else -ENOENT.
+ */
+int mass__result(const struct attach_stats *st, const int *errs, size_t n);
+
 #endif /* PWRU_MASS_ATTACH_H */

@@ -26,6 +26,7 @@ struct kmulti_backend {
 	struct bpf_link **links;
 	size_t nr_links, cap_links;
 	size_t attempts; /* attach calls, bisection included */
+	int first_err; /* of the first symbol skipped */
 };
 
 struct batch {
@@ -94,6 +95,10 @@ static bool worth_bisecting(int err)
 
 static void skip_all(struct backend *b, const struct batch *bt, int err)
 {
+	struct kmulti_backend *kb = b->priv;
+
+	if (!kb->first_err)
+		kb->first_err = err;
 	for (size_t i = 0; i < bt->n; i++)
 		mass__skip(&b->stats, "attach", err, bt->syms[i]);
 }
@@ -167,7 +172,7 @@ static int kmulti_attach(struct backend *b, struct pwru_run *r)
 		fprintf(stderr, "pwru: kprobe-multi: %zu links, %zu attach calls\n", kb->nr_links,
 			kb->attempts);
 	if (!err && !b->stats.attached)
-		err = -ENOENT;
+		err = kb->first_err ?: -ENOENT;
 out:
 	free(bt.syms);
 	free(bt.cookies);

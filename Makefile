@@ -95,7 +95,7 @@ $(OUTPUT):
 unit-test: $(UNIT_BINS) pwru
 	$(Q)tests/unit/run $(UNIT_BINS)
 
-host-test: pwru
+host-test: pwru $(OUTPUT)/pinned-gen
 	$(Q)tests/host/run
 
 vm-test: pwru

@@ -222,6 +222,7 @@ struct drop_reasons *drop_reasons__from_tracefs(const char *path)
 	struct pairs p = {};
 	size_t len = 0, i;
 	char *buf = NULL, *end;
+	const char *prefix;
 	int err = 0;
 	__u64 v;
 
@@ -240,8 +241,8 @@ struct drop_reasons *drop_reasons__from_tracefs(const char *path)
 		v = strtoull(sym->value, &end, 0);
 		if (errno || end == sym->value || *end || !sym->str)
 			continue; /* an enum name the kernel left unresolved */
-		err = pairs_add(&p, v, strncmp(sym->str, "SKB_DROP_REASON_", 16) ? "SKB_DROP_REASON_" : "",
-				sym->str);
+		prefix = strncmp(sym->str, "SKB_DROP_REASON_", 16) ? "SKB_DROP_REASON_" : "";
+		err = pairs_add(&p, v, prefix, sym->str);
 	}
 	tep_free(tep);
 	free(buf);

@@ -59,7 +59,8 @@ static int write_reasons(const char *dir, const struct btf *btf)
 	err = dr ? drop_reasons__write(dr, fp) : 0;
 	if (fclose(fp) && !err)
 		err = -errno;
-	fprintf(stderr, "pinned-gen: %s: %s\n", path, dr ? "written" : "empty (no skb_drop_reason)");
+	fprintf(stderr, "pinned-gen: %s: %s\n", path,
+		dr ? "written" : "empty (no skb_drop_reason)");
 	drop_reasons__free(dr);
 	return err;
 }
@@ -160,8 +161,9 @@ static int check_core(const char *path)
 	if (err == -ENOENT) /* no .BTF.ext at all: nothing to relocate */
 		err = 0;
 	if (!err && n) {
-		fprintf(stderr, "pinned-gen: %s has %ld CO-RE relocations; a pinned object "
-				"must have none\n", path, n);
+		fprintf(stderr,
+			"pinned-gen: %s has %ld CO-RE relocations; a pinned object must have none\n",
+			path, n);
 		return -EINVAL;
 	}
 	if (err)

@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 
 #include "drop_reason.h"
+#include "features_impl.h"
 #include "funcs.h"
 #include "pinned.h"
 
@@ -276,6 +277,35 @@ START_TEST(discover_from_table)
 }
 END_TEST
 
+/* The decisions: a pinned build stands in for BTF everywhere but fentry. */
+START_TEST(decide_with_pinned)
+{
+	struct features *f = features__new();
+	const char *rem = NULL, *detail = NULL;
+	char why[256], ex[512];
+
+	ck_assert_int_eq(features__load_profile(f, "tests/unit/profiles/nobtf-5.15.profile"), 0);
+	ck_assert(!features__usable(f, PWRU_BE_KPROBE, why, sizeof(why), &rem));
+	ck_assert_msg(strstr(why, "no pinned build"), "%s", why);
+	ck_assert_msg(strstr(rem, "make pinned KDIR=") && strstr(rem, "--kernel-btf"), "%s", rem);
+	ck_assert_ptr_null(features__pinned_dir(f, NULL));
+
+	f->f[FEAT_BTF_PINNED].val = 1;
+	snprintf(f->pinned, sizeof(f->pinned), "/usr/local/lib/pwru/pinned/5.15.160");
+	snprintf(f->f[FEAT_BTF_PINNED].detail, sizeof(f->f[0].detail), "5.15.160 at %.100s",
+		 f->pinned);
+	ck_assert_str_eq(features__pinned_dir(f, &detail), f->pinned);
+	ck_assert_ptr_nonnull(strstr(detail, "5.15.160 at "));
+	ck_assert(features__usable(f, PWRU_BE_KPROBE, why, sizeof(why), NULL));
+	ck_assert_str_eq(why, "load+attach probe succeeded, with the pinned build");
+	ck_assert(features__usable(f, PWRU_BE_TRACEPOINT, NULL, 0, NULL));
+	ck_assert(!features__usable(f, PWRU_BE_FENTRY, why, sizeof(why), NULL));
+	ck_assert_str_eq(why, "no vmlinux BTF");
+	ck_assert_int_eq(features__pick(f, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	features__free(f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pinned");
@@ -294,6 +324,7 @@ int main(void)
 	tcase_add_test(tc, find_rejects_stale_and_renamed);
 	tcase_add_test(tc, table_roundtrip);
 	tcase_add_test(tc, discover_from_table);
+	tcase_add_test(tc, decide_with_pinned);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -4,7 +4,7 @@
  *
  *   micro discover [REPS]      skb_funcs__discover() vs btf__parse() of the
  *                              same BTF, alternated so both see the same load
- *   micro funcs [BTF]          "name pos argname offset" per skb function: what
+ *   micro funcs [BTF]          "name pos argname offset nargs tramp_ok" per skb function: what
  *                              bpftrace scripts need (the skb parameter's
  *                              name for kfunc, skb->mark's offset for kprobe)
  *   micro format [EVENTS] [REPS]
@@ -246,6 +246,30 @@ static long member_offset(const struct btf *btf, const struct btf_type *t, const
 	return -1;
 }
 
+/* Integer, enum or pointer (through typedefs and modifiers): what a BPF trampoline passes. */
+static bool reg_sized(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t;
+
+	if (!id)
+		return false; /* void as a parameter: varargs */
+	t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	return t && (btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_ptr(t));
+}
+
+/* Could a BPF trampoline (fentry, kfunc) take this function? 6 args, no struct by value. */
+static int tramp_ok(const struct btf *btf, const struct btf_type *proto)
+{
+	const struct btf_param *p = btf_params(proto);
+
+	if (btf_vlen(proto) > 6 || (proto->type && !reg_sized(btf, proto->type)))
+		return 0;
+	for (int i = 0; i < btf_vlen(proto); i++)
+		if (!reg_sized(btf, p[i].type))
+			return 0;
+	return 1;
+}
+
 static int list_funcs(const char *btf_path)
 {
 	struct discover_opts d = { .kernel_btf = btf_path };
@@ -270,11 +294,14 @@ static int list_funcs(const char *btf_path)
 		const struct btf_type *fn = btf__type_by_id(btf, f.v[i].btf_id);
 		const struct btf_type *proto = fn ? btf__type_by_id(btf, fn->type) : NULL;
 		const char *arg = "?";
+		int ok = 0;
 
-		if (proto && btf_is_func_proto(proto) && f.v[i].skb_pos <= btf_vlen(proto))
+		if (proto && btf_is_func_proto(proto) && f.v[i].skb_pos <= btf_vlen(proto)) {
 			arg = btf__name_by_offset(btf, btf_params(proto)[f.v[i].skb_pos - 1].name_off);
-		printf("%s %d %s %ld\n", f.v[i].name, f.v[i].skb_pos, arg && *arg ? arg : "?",
-		       mark_off);
+			ok = tramp_ok(btf, proto);
+		}
+		printf("%s %d %s %ld %d %d\n", f.v[i].name, f.v[i].skb_pos, arg && *arg ? arg : "?",
+		       mark_off, f.v[i].nr_args, ok);
 	}
 	skb_funcs__free(&f);
 	btf__free(btf);

@@ -16,6 +16,7 @@
 
 #include "backend.h"
 #include "options.h"
+#include "pinned.h"
 #include "fentry.skel.h"
 #include "../kprobe/mass_attach.h"
 
@@ -87,11 +88,10 @@ static int next_target(const struct skb_funcs *fs, int t, size_t from)
 static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const int *target,
 			  int *failed)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->kernel_btf);
 	int err;
 
 	*failed = -1;
-	fb->skel = fentry_bpf__open_opts(&oo);
+	fb->skel = PWRU_SKEL_OPEN(fentry_bpf, r);
 	if (!fb->skel)
 		return -errno;
 	err = pwru_obj__prepare(fb->skel->obj, r);

@@ -25,22 +25,23 @@ PY=/usr/bin/python3
 READY_TIMEOUT=${PWRU_VM_READY_TIMEOUT:-300}
 BACKENDS="fentry kprobe-multi kprobe tracepoint"
 
-# What each kernel must give: usable backends, auto's choice, and for each
-# backend it lacks, a regex the failure message must match.
+# What each kernel must give: usable backends in auto's order of preference
+# (auto must choose the first), and for each backend it lacks, a regex the
+# failure message must match.
 case $KERNEL in
 host)
-	USABLE="tracepoint" AUTO=tracepoint
+	USABLE="tracepoint"
 	ABSENT_fentry='EPERM|refused' ABSENT_kprobe_multi='FPROBE' ABSENT_kprobe='KPROBES'
 	;;
 debian-6.1)
-	USABLE="fentry kprobe tracepoint" AUTO=fentry
+	USABLE="fentry kprobe tracepoint"
 	ABSENT_kprobe_multi='FPROBE'
 	;;
 6.12-full)
-	USABLE="fentry kprobe-multi kprobe tracepoint" AUTO=fentry
+	USABLE="fentry kprobe-multi kprobe tracepoint"
 	;;
 6.12-nobtf)
-	USABLE="kprobe-multi kprobe tracepoint" AUTO=kprobe-multi
+	USABLE="kprobe-multi kprobe tracepoint"
 	ABSENT_fentry='BTF'
 	;;
 *)
@@ -289,6 +290,14 @@ PYEOF
 
 [ -x "$PWRU" ] || { echo "scenarios.sh: $PWRU not built (make)" >&2; exit 1; }
 BUILT=$("$PWRU" --version | sed -n 's/^backends: *//p')
+# A backend left out of the build can be neither used nor chosen by auto.
+built_usable=
+for b in $BACKENDS; do
+	case " $USABLE " in *" $b "*) case " $BUILT " in *" $b "*) built_usable+=" $b" ;; esac ;; esac
+done
+USABLE=${built_usable# }
+AUTO=${USABLE%% *}
+[ -n "$AUTO" ] || { echo "scenarios.sh: pwru has no backend this kernel can use" >&2; exit 1; }
 echo "scenarios.sh: $KERNEL ($(uname -r)); pwru backends: $BUILT" >&2
 setup_network
 check_cell

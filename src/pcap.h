@@ -81,9 +81,14 @@ struct pcap_btf_ext {
  * offsets. Returns the number of stubs replaced (0: nothing to do, *out
  * untouched) or a negative errno with a message in err.
  */
+struct pcap_where {
+	size_t n; /* filter bodies in the new program: [start, end) */
+	size_t start[2], end[2];
+};
+
 int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t cnt,
 		struct bpf_insn **out, size_t *out_cnt, struct pcap_btf_ext *func_info,
-		struct pcap_btf_ext *line_info, char *err, size_t len);
+		struct pcap_btf_ext *line_info, struct pcap_where *where, char *err, size_t len);
 
 /* The helper the program already uses to read kernel memory (libbpf may have downgraded it). */
 int pcap_probe_read_fn(const struct bpf_insn *insns, size_t cnt);
@@ -111,6 +116,12 @@ void pcap_filter__uninstall(void);
  */
 int pcap_filter__check_obj(const struct bpf_object *obj);
 int pcap_filter__check_loaded(const struct bpf_object *obj);
+/*
+ * After a backend failed to load: true, with the verifier's last lines in
+ * err, when the kernel rejected a program because of the filter (at an
+ * instruction of the filter, or for the size or complexity it added).
+ */
+bool pcap_filter__rejected(char *err, size_t len);
 /* -errno of the last splice or check that failed, with its message */
 int pcap_filter__last_error(char *err, size_t len);
 

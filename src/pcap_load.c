@@ -54,6 +54,11 @@ static void **keep;
 static size_t nkeep;
 static int last_err;
 static char last_msg[256];
+/* the verifier log of the last program loaded with the filter, if it failed */
+#define VLOG_SIZE (16u << 20)
+static char *vlog;
+static struct pcap_where cur_where;
+static char cur_prog[64];
 
 static void keep_ptr(void *p)
 {
@@ -99,8 +104,9 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 				   opts->func_info_rec_size};
 	li = (struct pcap_btf_ext){(void *)opts->line_info, opts->line_info_cnt,
 				   opts->line_info_rec_size};
+	memset(&cur_where, 0, sizeof(cur_where));
 	ret = pcap_splice(active, bpf_program__insns(prog), bpf_program__insn_cnt(prog), &out, &n,
-			  &fi, &li, last_msg, sizeof(last_msg));
+			  &fi, &li, &cur_where, last_msg, sizeof(last_msg));
 	if (ret <= 0) {
 		if (ret < 0)
 			last_err = ret;
@@ -108,6 +114,12 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	}
 	ret = bpf_program__set_insns(prog, out, n);
 	free(out);
+	/* libbpf retries a failed load with a log, into this buffer */
+	if (!ret && vlog) {
+		vlog[0] = '\0';
+		snprintf(cur_prog, sizeof(cur_prog), "%s", bpf_program__name(prog));
+		ret = bpf_program__set_log_buf(prog, vlog, VLOG_SIZE);
+	}
 	if (ret) {
 		last_err = ret;
 		snprintf(last_msg, sizeof(last_msg), "cannot replace the instructions of %s",
@@ -187,6 +199,7 @@ int pcap_filter__install(const struct pwru_pcap *f)
 	installed = true;
 	active = f;
 	last_err = 0;
+	vlog = calloc(1, VLOG_SIZE); /* without it, failures are only less precise */
 	return 0;
 }
 
@@ -202,6 +215,8 @@ void pcap_filter__uninstall(void)
 	free(keep);
 	keep = NULL;
 	nkeep = 0;
+	free(vlog);
+	vlog = NULL;
 }
 
 int pcap_filter__last_error(char *err, size_t len)
@@ -227,10 +242,17 @@ static void log_tail(const char *log, char *out, size_t len, int lines)
 	}
 	if (*p == '\n')
 		p++;
-	snprintf(out, len, "%.*s", (int)(end - p), p);
-	for (char *c = out; *c; c++)
-		if (*c == '\n')
-			*c = ';';
+	for (size_t o = 0; len && p < end && o + 4 < len; p++) {
+		if (*p == '\n') {
+			if (p[1] == '\n')
+				continue;
+			memcpy(out + o, " | ", 3);
+			o += 3;
+		} else {
+			out[o++] = *p;
+		}
+		out[o] = '\0';
+	}
 }
 
 /*
@@ -258,6 +280,47 @@ static const struct bpf_insn verify_tmpl[] = {
     {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
 };
 
+/* Index of the last instruction the log shows ("123: (bf) r1 = r6"), or -1. */
+static long last_insn(const char *log)
+{
+	const char *p = log + strlen(log);
+	char *end;
+	long idx;
+
+	while (p > log) {
+		p--;
+		if (p != log && p[-1] != '\n')
+			continue;
+		idx = strtol(p, &end, 10);
+		if (end != p && !strncmp(end, ": (", 3))
+			return idx;
+	}
+	return -1;
+}
+
+bool pcap_filter__rejected(char *err, size_t len)
+{
+	static const char *const size_words[] = {"too large", "too complex", "back-edge",
+						 "infinite loop", "jump out of range"};
+	char tail[384];
+	bool ours = false;
+	long idx;
+
+	if (!vlog || !vlog[0])
+		return false;
+	for (size_t i = 0; i < sizeof(size_words) / sizeof(size_words[0]); i++)
+		ours |= strstr(vlog, size_words[i]) != NULL;
+	idx = last_insn(vlog);
+	for (size_t i = 0; idx >= 0 && i < cur_where.n; i++)
+		ours |= (size_t)idx >= cur_where.start[i] && (size_t)idx < cur_where.end[i];
+	if (!ours)
+		return false;
+	log_tail(vlog, tail, sizeof(tail), 3);
+	snprintf(err, len, "the kernel verifier rejected program %s with the filter: %s", cur_prog,
+		 tail);
+	return true;
+}
+
 int pcap_filter__verify(const struct pwru_pcap *f, char *err, size_t len)
 {
 	size_t cnt = sizeof(verify_tmpl) / sizeof(verify_tmpl[0]), n;
@@ -266,7 +329,7 @@ int pcap_filter__verify(const struct pwru_pcap *f, char *err, size_t len)
 	char *log, tail[384];
 	int fd, ret;
 
-	ret = pcap_splice(f, verify_tmpl, cnt, &v, &n, NULL, NULL, err, len);
+	ret = pcap_splice(f, verify_tmpl, cnt, &v, &n, NULL, NULL, NULL, err, len);
 	if (ret < 0)
 		return ret;
 	log = calloc(1, log_size);

@@ -597,7 +597,7 @@ static const struct bpf_insn reject_all[] = {
 
 int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t cnt,
 		struct bpf_insn **out, size_t *out_cnt, struct pcap_btf_ext *func_info,
-		struct pcap_btf_ext *line_info, char *err, size_t len)
+		struct pcap_btf_ext *line_info, struct pcap_where *where, char *err, size_t len)
 {
 	static const __u64 magic[2] = {PCAP_STUB_MAGIC_L2, PCAP_STUB_MAGIC_L3};
 	int helper = pcap_probe_read_fn(insns, cnt), done = 0, ret = 0;
@@ -653,6 +653,17 @@ int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t 
 			free(body);
 		if (ret)
 			break;
+		if (where) {
+			/* a later splice moves an earlier body that lies after it */
+			for (size_t i = 0; i < where->n; i++) {
+				if (where->start[i] >= end) {
+					where->start[i] += (long)blen - (long)(end - start);
+					where->end[i] += (long)blen - (long)(end - start);
+				}
+			}
+			where->start[where->n] = start;
+			where->end[where->n++] = start + blen;
+		}
 		done++;
 	}
 	if (ret || !done) {

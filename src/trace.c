@@ -392,7 +392,9 @@ static int setup_pcap(struct trace *t)
 	int err;
 
 	err = pcap_filter__compile(t->o->pcap_filter, &t->pcap, msg, sizeof(msg));
-	err = err ?: pcap_filter__verify(t->pcap, msg, sizeof(msg));
+	/* PWRU_PCAP_NO_PRECHECK=1 leaves the verdict to the backend's load, to test that path */
+	if (!err && !getenv("PWRU_PCAP_NO_PRECHECK"))
+		err = pcap_filter__verify(t->pcap, msg, sizeof(msg));
 	if (err) {
 		fprintf(stderr, "pwru: pcap filter '%s': %s\n", t->o->pcap_filter, msg);
 		t->exit_code = 2;
@@ -450,7 +452,7 @@ static int prepare(struct trace *t)
 int trace__run(const struct options *o)
 {
 	struct trace t = { .o = o };
-	char msg[256];
+	char msg[512];
 	int err;
 
 	err = prepare(&t);
@@ -461,8 +463,12 @@ int trace__run(const struct options *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	err = choose_backend(&t);
-	if (err && pcap_filter__last_error(msg, sizeof(msg)))
+	if (err && t.pcap && pcap_filter__rejected(msg, sizeof(msg))) {
+		fprintf(stderr, "pwru: pcap filter '%s': %s\n", o->pcap_filter, msg);
+		t.exit_code = 2;
+	} else if (err && pcap_filter__last_error(msg, sizeof(msg))) {
 		fprintf(stderr, "pwru: pcap filter: %s\n", msg);
+	}
 	if (err)
 		goto out;
 	if (t.run.pinned_dir)

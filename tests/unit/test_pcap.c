@@ -333,7 +333,7 @@ static int load_filter(const struct pwru_pcap *f, int map_fd, enum pcap_layer la
 	    harness(map_fd, layer == PCAP_L2 ? PCAP_STUB_MAGIC_L2 : PCAP_STUB_MAGIC_L3, &cnt);
 	int fd, ret;
 
-	ret = pcap_splice(f, h, cnt, &v, &n, NULL, NULL, err, sizeof(err));
+	ret = pcap_splice(f, h, cnt, &v, &n, NULL, NULL, NULL, err, sizeof(err));
 	if (ret != 1) {
 		snprintf(log, log_size, "splice: %d %s", ret, err);
 		return -1;
@@ -575,6 +575,7 @@ START_TEST(splice_fixups)
 	__u32 li[5][4] = {{0}, {5}, {6}, {8}, {9}};
 	struct pcap_btf_ext fie = {fi, 3, sizeof(fi[0])}, lie = {li, 5, sizeof(li[0])};
 	struct pwru_pcap *f = compile("udp");
+	struct pcap_where where = {};
 	struct bpf_insn *v, *body;
 	size_t n, blen;
 	char err[128];
@@ -583,9 +584,12 @@ START_TEST(splice_fixups)
 	ck_assert_int_eq(pcap_translate(f->prog[PCAP_L2], f->len[PCAP_L2],
 					BPF_FUNC_probe_read_kernel, &body, &blen, err, sizeof(err)),
 			 0);
-	ck_assert_int_eq(pcap_splice(f, prog, 11, &v, &n, &fie, &lie, err, sizeof(err)), 1);
+	ck_assert_int_eq(pcap_splice(f, prog, 11, &v, &n, &fie, &lie, &where, err, sizeof(err)), 1);
+	ck_assert_uint_eq(where.n, 1);
+	ck_assert_uint_eq(where.start[0], 5);
 	d = (long)blen - 3;
 	ck_assert_uint_eq(n, 11 + d);
+	ck_assert_uint_eq(where.end[0], 5 + blen);
 	ck_assert_mem_eq(v + 5, body, blen * sizeof(*body));
 	ck_assert_int_eq(v[0].off, 1);
 	ck_assert_int_eq(v[1].imm, 3);
@@ -604,7 +608,7 @@ START_TEST(splice_fixups)
 	free(body);
 	/* nothing to splice: 0, output untouched */
 	v = NULL;
-	ck_assert_int_eq(pcap_splice(f, prog, 5, &v, &n, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(pcap_splice(f, prog, 5, &v, &n, NULL, NULL, NULL, err, sizeof(err)), 0);
 	ck_assert_ptr_null(v);
 	pcap_filter__free(f);
 }

@@ -203,15 +203,47 @@ static int read_obj(const char *dir, const char *skel_name, void **buf, size_t *
 	return 0;
 }
 
+/*
+ * The bytes of each pinned object, read once and kept for the whole run:
+ * libbpf may read the ELF it was opened from until load, and a backend that
+ * fails is followed by another that may open the same object again.
+ */
+static struct {
+	char name[64];
+	void *buf;
+	size_t sz;
+} objs[8];
+
+static int pinned_obj(const char *dir, const char *skel_name, void **buf, size_t *sz)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]) && objs[i].buf; i++) {
+		if (!strcmp(objs[i].name, skel_name))
+			goto out;
+	}
+	if (i == sizeof(objs) / sizeof(objs[0]))
+		return -ENOSPC;
+	err = read_obj(dir, skel_name, &objs[i].buf, &objs[i].sz);
+	if (err)
+		return err;
+	snprintf(objs[i].name, sizeof(objs[i].name), "%s", skel_name);
+out:
+	*buf = objs[i].buf;
+	*sz = objs[i].sz;
+	return 0;
+}
+
 int pwru_skel__open(struct bpf_object_skeleton *s, const struct pwru_run *r)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->kernel_btf);
-	void *buf = NULL;
-	size_t sz = 0;
+	void *buf;
+	size_t sz;
 	int err;
 
 	if (r->pinned_dir) {
-		err = read_obj(r->pinned_dir, s->name, &buf, &sz);
+		err = pinned_obj(r->pinned_dir, s->name, &buf, &sz);
 		if (err)
 			return err;
 		/* same names and layout as the embedded object (bpf-hash), no CO-RE */
@@ -219,12 +251,5 @@ int pwru_skel__open(struct bpf_object_skeleton *s, const struct pwru_run *r)
 		s->data_sz = sz;
 		oo.btf_custom_path = NULL;
 	}
-	err = bpf_object__open_skeleton(s, &oo);
-	/* libbpf 1.1 is done with the ELF bytes when open returns (bpf_object__elf_finish) */
-	if (buf) {
-		s->data = NULL;
-		s->data_sz = 0;
-		free(buf);
-	}
-	return err;
+	return bpf_object__open_skeleton(s, &oo);
 }

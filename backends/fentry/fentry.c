@@ -3,7 +3,8 @@
  * fentry backend: one BPF trampoline program per traced function. Templates
  * (one per skb position, two for the drop path) are loaded once against a
  * real target, then cloned per function with its BTF id as attach target
- * and its func id patched in, as retsnoop does. Functions that cannot be
+ * and its func id patched in, as retsnoop does. The templates are those of
+ * the kprobe backends (kp_template_of()). Functions that cannot be
  * attached are skipped and counted by reason.
  */
 #include <errno.h>
@@ -18,15 +19,8 @@
 #include "options.h"
 #include "pinned.h"
 #include "fentry.skel.h"
+#include "../kprobe/kprobe_common.h"
 #include "../kprobe/mass_attach.h"
-
-enum {
-	T_POS1, /* T_POS1 + pos - 1 for skb at position pos */
-	T_POS5 = T_POS1 + 4,
-	T_KFREE_SKB_REASON,
-	T_SK_SKB_REASON_DROP,
-	T__COUNT,
-};
 
 /* a rejected template is retried against the next candidate, this often */
 #define TEMPLATE_TRIES 8
@@ -40,7 +34,7 @@ struct module_btf {
 struct fentry_backend {
 	struct fentry_bpf *skel;
 	const struct skb_funcs *funcs;
-	bool usable[T__COUNT];
+	bool usable[KP_T__COUNT];
 	int *link_fd; /* per func id, -1 when not attached */
 	int *err; /* per func id: 0, or why it was skipped */
 	const char **stage;
@@ -48,20 +42,9 @@ struct fentry_backend {
 	int nr_mods;
 };
 
-static int template_of(const struct skb_func *f)
-{
-	if (!strcmp(f->name, "kfree_skb_reason") && f->skb_pos == 1 && f->nr_args == 2)
-		return T_KFREE_SKB_REASON;
-	if (!strcmp(f->name, "sk_skb_reason_drop") && f->skb_pos == 2 && f->nr_args == 3)
-		return T_SK_SKB_REASON_DROP;
-	if (f->skb_pos >= 1 && f->skb_pos <= 5)
-		return T_POS1 + f->skb_pos - 1;
-	return -1;
-}
-
 static struct bpf_program *template_prog(struct fentry_bpf *skel, int t)
 {
-	struct bpf_program *p[T__COUNT] = {
+	struct bpf_program *p[KP_T__COUNT] = {
 		skel->progs.fentry_skb1,	     skel->progs.fentry_skb2,
 		skel->progs.fentry_skb3,	     skel->progs.fentry_skb4,
 		skel->progs.fentry_skb5,	     skel->progs.fentry_kfree_skb_reason,
@@ -76,7 +59,7 @@ static int next_target(const struct skb_funcs *fs, int t, size_t from)
 {
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = from; i < fs->n; i++)
-			if (template_of(&fs->v[i]) == t && !fs->v[i].module == !pass)
+			if (kp_template_of(&fs->v[i]) == t && !fs->v[i].module == !pass)
 				return i;
 	return -1;
 }
@@ -98,7 +81,7 @@ static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const i
 	if (err)
 		return err;
 	fb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
-	for (int t = 0; t < T__COUNT; t++) {
+	for (int t = 0; t < KP_T__COUNT; t++) {
 		struct bpf_program *p = template_prog(fb->skel, t);
 
 		if (target[t] < 0) {
@@ -111,7 +94,7 @@ static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const i
 	}
 	err = fentry_bpf__load(fb->skel);
 	/* libbpf loads in order and stops at the first rejected program */
-	for (int t = 0; err && t < T__COUNT && *failed < 0; t++)
+	for (int t = 0; err && t < KP_T__COUNT && *failed < 0; t++)
 		if (target[t] >= 0 && bpf_program__fd(template_prog(fb->skel, t)) < 0)
 			*failed = t;
 	return err;
@@ -119,7 +102,7 @@ static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const i
 
 static int fentry_open(struct backend *b, struct pwru_run *r)
 {
-	int target[T__COUNT], tries[T__COUNT] = {}, failed, err;
+	int target[KP_T__COUNT], tries[KP_T__COUNT] = {}, failed, err;
 	struct fentry_backend *fb;
 
 	fb = calloc(1, sizeof(*fb));
@@ -128,7 +111,7 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 	b->priv = fb;
 	b->kind = PWRU_EV_FUNC;
 	fb->funcs = &r->funcs;
-	for (int t = 0; t < T__COUNT; t++)
+	for (int t = 0; t < KP_T__COUNT; t++)
 		target[t] = next_target(fb->funcs, t, 0);
 	for (;;) {
 		err = load_templates(fb, r, target, &failed);
@@ -146,7 +129,7 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 					 next_target(fb->funcs, failed, target[failed] + 1) :
 					 -1;
 	}
-	for (int t = 0; t < T__COUNT; t++)
+	for (int t = 0; t < KP_T__COUNT; t++)
 		fb->usable[t] = target[t] >= 0;
 	return pwru_obj__fill_fds(fb->skel->obj, b);
 }
@@ -188,7 +171,7 @@ static void attach_job(size_t i, void *arg)
 	const struct skb_func *f = &fb->funcs->v[i];
 	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = f->btf_id);
-	int t = template_of(f), prog, link;
+	int t = kp_template_of(f), prog, link;
 
 	if (t < 0 || !fb->usable[t]) {
 		fb->err[i] = t < 0 ? -E2BIG : -ENOENT;

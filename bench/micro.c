@@ -4,9 +4,13 @@
  *
  *   micro discover [REPS]      skb_funcs__discover() vs btf__parse() of the
  *                              same BTF, alternated so both see the same load
- *   micro funcs [BTF]          "name pos argname offset nargs tramp_ok" per skb function: what
- *                              bpftrace scripts need (the skb parameter's
- *                              name for kfunc, skb->mark's offset for kprobe)
+ *   micro funcs [BTF|-] [--try-load]
+ *                              "name pos argname mark_offset nargs tramp_ok"
+ *                              per skb function: what the bpftrace scripts
+ *                              need (the skb parameter's name for kfunc,
+ *                              skb->mark's offset for kprobe); tramp_ok: a
+ *                              trampoline can take it (with --try-load: and
+ *                              an fentry program for it loads)
  *   micro format [EVENTS] [REPS]
  *                              synthetic pwru_events through each formatter
  *                              (text, tuple, JSON) into /dev/null, one core
@@ -19,8 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <bpf/btf.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
 
 #include "event.h"
 #include "funcs.h"
@@ -270,7 +277,28 @@ static int tramp_ok(const struct btf *btf, const struct btf_type *proto)
 	return 1;
 }
 
-static int list_funcs(const char *btf_path)
+/*
+ * Would the kernel load an fentry program for BTF id? A two-instruction
+ * program, loaded and closed, never attached: the verifier's refusals
+ * (deny list, argument model) show without a trampoline's cost.
+ */
+static int fentry_loads(__u32 btf_id)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = btf_id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &o);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int list_funcs(const char *btf_path, bool try_load)
 {
 	struct discover_opts d = { .kernel_btf = btf_path };
 	struct skb_funcs f = {};
@@ -299,6 +327,8 @@ static int list_funcs(const char *btf_path)
 		if (proto && btf_is_func_proto(proto) && f.v[i].skb_pos <= btf_vlen(proto)) {
 			arg = btf__name_by_offset(btf, btf_params(proto)[f.v[i].skb_pos - 1].name_off);
 			ok = tramp_ok(btf, proto);
+			if (ok && try_load)
+				ok = fentry_loads(f.v[i].btf_id);
 		}
 		printf("%s %d %s %ld %d %d\n", f.v[i].name, f.v[i].skb_pos, arg && *arg ? arg : "?",
 		       mark_off, f.v[i].nr_args, ok);
@@ -311,11 +341,12 @@ static int list_funcs(const char *btf_path)
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "funcs"))
-		return list_funcs(argc > 2 ? argv[2] : NULL);
+		return list_funcs(argc > 2 && strcmp(argv[2], "-") ? argv[2] : NULL,
+				  argc > 3 && !strcmp(argv[3], "--try-load"));
 	if (argc >= 2 && !strcmp(argv[1], "discover"))
 		return bench_discover(argc > 2 ? atoi(argv[2]) : 5);
 	if (argc >= 2 && !strcmp(argv[1], "format"))
 		return bench_format(argc > 2 ? atol(argv[2]) : 1000000, argc > 3 ? atoi(argv[3]) : 5);
-	fprintf(stderr, "usage: micro discover [REPS] | micro funcs [BTF] | micro format [EVENTS] [REPS]\n");
+	fprintf(stderr, "usage: micro discover [REPS] | micro funcs [BTF|-] [--try-load] | micro format [EVENTS] [REPS]\n");
 	return 2;
 }

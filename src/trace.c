@@ -83,6 +83,9 @@ static int discover_funcs(const struct options *o, const char *pinned_dir, struc
 	int err;
 
 	if (pinned_dir) {
+		if (o->all_kmods)
+			fprintf(stderr, "pwru: --all-kmods: without module BTF only vmlinux "
+					"functions are known (the pinned build's table)\n");
 		err = pinned__read_table(pinned_dir, "funcs", &table);
 		if (err)
 			return err;

@@ -166,6 +166,19 @@ leftovers() {
 	[ "${kp:-0}" = 0 ] || echo -n "$kp pwru kprobe_events left; "
 }
 
+# stop PID: SIGINT, then SIGKILL if pwru has not exited after
+# PWRU_VM_STOP_TIMEOUT seconds (detaching ~1500 fentry probes under TCG takes
+# minutes); returns pwru's exit code, 137 when it had to be killed.
+stop() {
+	local deadline=$((SECONDS + ${PWRU_VM_STOP_TIMEOUT:-600}))
+	kill -INT "$1" 2>/dev/null
+	while kill -0 "$1" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.2
+	done
+	kill -0 "$1" 2>/dev/null && kill -KILL "$1"
+	wait "$1"
+}
+
 # session NAME KIND ARGS...: trace both scenarios with pwru ARGS; sets
 # S_STATUS (pass FAIL UNEXPECTED), S_DETAIL and S_ERR (pwru's stderr).
 session() {
@@ -182,12 +195,11 @@ session() {
 	pid=$!
 	if ! wait_for "$ready" "$pid" "$READY_TIMEOUT"; then
 		if kill -0 "$pid" 2>/dev/null; then
-			kill -INT "$pid"
 			why="not ready after ${READY_TIMEOUT}s"
 		else
 			why="exited before ready"
 		fi
-		wait "$pid" && rc=0 || rc=$?
+		stop "$pid" && rc=0 || rc=$?
 		S_STATUS=FAIL S_RC=$rc
 		# Refused as unusable, where this kernel should have the backend.
 		grep -q 'not usable on this kernel' "$S_ERR" && S_STATUS=UNEXPECTED
@@ -195,13 +207,11 @@ session() {
 		return
 	fi
 	traffic >"$W/$name.traffic" 2>&1 || {
-		kill -INT "$pid"
-		wait "$pid" || true
+		stop "$pid" || true
 		S_STATUS=FAIL S_DETAIL="traffic failed: $(tail -n 1 "$W/$name.traffic")"
 		return
 	}
-	kill -INT "$pid"
-	wait "$pid" && rc=0 || rc=$?
+	stop "$pid" && rc=0 || rc=$?
 	S_RC=$rc
 	if [ "$rc" != 0 ]; then
 		S_STATUS=FAIL S_DETAIL="pwru exited $rc after SIGINT: $(tail -n 2 "$S_ERR" | tr '\n' ' ')"

@@ -141,6 +141,14 @@ static int attach_template(struct backend *b, int t, struct batch *bt)
 		bt->syms[bt->n] = kb->funcs->v[i].name;
 		bt->cookies[bt->n++] = i;
 	}
+	/*
+	 * Failure simulation for the VM tests, after retsnoop: a symbol the
+	 * kernel rejects, to exercise the bisection.
+	 */
+	if (bt->n && t == KP_T_POS1 && getenv("PWRU_KMULTI_BAD_SYM")) {
+		bt->syms[bt->n] = getenv("PWRU_KMULTI_BAD_SYM");
+		bt->cookies[bt->n++] = ~0U;
+	}
 	if (!bt->n)
 		return 0;
 	return attach_batch(b, template_prog(kb->skel, t), bt);
@@ -153,6 +161,7 @@ static int kmulti_attach(struct backend *b, struct pwru_run *r)
 	struct timespec t0, t1;
 	int err = 0;
 
+	/* + 1: room for PWRU_KMULTI_BAD_SYM */
 	bt.syms = calloc(kb->funcs->n + 1, sizeof(*bt.syms));
 	bt.cookies = calloc(kb->funcs->n + 1, sizeof(*bt.cookies));
 	if (!bt.syms || !bt.cookies) {

@@ -52,9 +52,14 @@ scenario() {
 	# a stale legacy event of a dead pwru, for the kprobe backend's start-up sweep
 	[ "$BACKEND" != kprobe ] ||
 		echo 'p:kprobes/pwru_999999_1 ip_rcv' >>/sys/kernel/tracing/kprobe_events
+	# kprobe.multi: a symbol the kernel rejects, which the bisection must drop
+	[ "$BACKEND" != kprobe-multi ] || export PWRU_KMULTI_BAD_SYM=pwru_no_such_function
 	start_pwru "$out" --probe-backend "$BACKEND" --output-tuple --filter-func "$FUNCS"
+	unset PWRU_KMULTI_BAD_SYM
 	cat "$out.err"
 	[ -z "$(kprobe_events | grep pwru_999999_)" ] || fail "stale kprobe event not swept"
+	[ "$BACKEND" != kprobe-multi ] || grep -q 'e.g. pwru_no_such_function' "$out.err" ||
+		fail "the rejected symbol was not skipped"
 	iptables -I OUTPUT -d 127.0.0.9 -p tcp --dport 9999 -j DROP
 	tcp_syn 127.0.0.9 9999
 	iptables -D OUTPUT -d 127.0.0.9 -p tcp --dport 9999 -j DROP

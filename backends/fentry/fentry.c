@@ -6,6 +6,11 @@
  * and its func id patched in, as retsnoop does. The templates are those of
  * the kprobe backends (kp_template_of()). Functions that cannot be
  * attached are skipped and counted by reason.
+ *
+ * Detach is slow and cannot be sped up from here: each link's release
+ * unregisters its trampoline's ftrace ops, which waits for RCU-tasks grace
+ * periods under ftrace_lock (about 130 ms per function under TCG on 6.1 and
+ * 100 ms on 6.12, whatever the thread count).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -8,6 +8,14 @@
  *
  * Legacy events are named pwru_<pid>_<func id>, so that a start-up sweep can
  * remove those of a pwru that was killed.
+ *
+ * Measured under TCG (1 vCPU), 1471 functions on Debian 6.1: detach took 68 s
+ * on one thread (22/s, the Go pwru's rate) and 32 s on 32 threads; unregister
+ * waits for RCU outside kprobe_mutex, so the waits overlap.
+ *
+ * Test knobs: PWRU_KPROBE_LEGACY=1 uses kprobe_events although the PMU
+ * exists; PWRU_KPROBE_NO_COOKIE=1 identifies functions by address, as on
+ * kernels before 5.15; PWRU_ATTACH_THREADS sets the thread count.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -121,7 +121,7 @@ int pcap_filter__check_loaded(const struct bpf_object *obj);
  * err, when the kernel rejected a program because of the filter (at an
  * instruction of the filter, or for the size or complexity it added).
  */
-bool pcap_filter__rejected(char *err, size_t len);
+bool pcap_filter__rejected(char *err, size_t len); /* err may be NULL */
 /* -errno of the last splice or check that failed, with its message */
 int pcap_filter__last_error(char *err, size_t len);
 

@@ -100,6 +100,13 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	}
 	if (!active)
 		return 0;
+	/*
+	 * Every program carries the same filter: once the verifier rejected
+	 * one because of it, fail the others fast (under TCG each 1M-insn
+	 * verification takes minutes, and backends retry other targets).
+	 */
+	if (vlog && vlog[0] && pcap_filter__rejected(NULL, 0))
+		return -E2BIG;
 	fi = (struct pcap_btf_ext){(void *)opts->func_info, opts->func_info_cnt,
 				   opts->func_info_rec_size};
 	li = (struct pcap_btf_ext){(void *)opts->line_info, opts->line_info_cnt,
@@ -313,8 +320,8 @@ bool pcap_filter__rejected(char *err, size_t len)
 	idx = last_insn(vlog);
 	for (size_t i = 0; idx >= 0 && i < cur_where.n; i++)
 		ours |= (size_t)idx >= cur_where.start[i] && (size_t)idx < cur_where.end[i];
-	if (!ours)
-		return false;
+	if (!ours || !err)
+		return ours;
 	log_tail(vlog, tail, sizeof(tail), 3);
 	snprintf(err, len, "the kernel verifier rejected program %s with the filter: %s", cur_prog,
 		 tail);

@@ -40,6 +40,7 @@ struct fentry_backend {
 	struct fentry_bpf *skel;
 	const struct skb_funcs *funcs;
 	bool usable[KP_T__COUNT];
+	int tmpl_err[KP_T__COUNT]; /* why a template could not be loaded */
 	int *link_fd; /* per func id, -1 when not attached */
 	int *err; /* per func id: 0, or why it was skipped */
 	const char **stage;
@@ -130,6 +131,7 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 		 * That target is unfit (e.g. no address): bind to another one,
 		 * or give up on this template and skip its functions.
 		 */
+		fb->tmpl_err[failed] = err;
 		target[failed] = ++tries[failed] < TEMPLATE_TRIES ?
 					 next_target(fb->funcs, failed, target[failed] + 1) :
 					 -1;
@@ -178,9 +180,14 @@ static void attach_job(size_t i, void *arg)
 		    .attach_btf_id = f->btf_id);
 	int t = kp_template_of(f), prog, link;
 
-	if (t < 0 || !fb->usable[t]) {
-		fb->err[i] = t < 0 ? -E2BIG : -ENOENT;
-		fb->stage[i] = t < 0 ? "skb argument beyond the 5th" : "no loadable template";
+	if (t < 0) {
+		fb->err[i] = -E2BIG;
+		fb->stage[i] = "skb argument beyond the 5th";
+		return;
+	}
+	if (!fb->usable[t]) {
+		fb->err[i] = fb->tmpl_err[t] ?: -ENOENT;
+		fb->stage[i] = "template load";
 		return;
 	}
 	if (f->module) {

@@ -4,6 +4,8 @@
 #
 #   tests/vm/run KERNEL -- tests/vm/backends_smoke.sh BACKEND scenario
 #   tests/vm/run KERNEL -- tests/vm/backends_smoke.sh BACKEND bench
+#   tests/vm/run 6.12-nobtf -- env PWRU_KERNEL_BTF=$(tests/vm/run --print-btf 6.12-nobtf) \
+#           tests/vm/backends_smoke.sh BACKEND scenario
 #
 # scenario: a netfilter drop of a TCP SYN to 127.0.0.9:9999 and a UDP
 # datagram delivered over a veth pair, traced with a modest --filter-func
@@ -14,6 +16,9 @@ need_root
 mount_fs
 
 BACKEND=${1:?backend}
+# PWRU_KERNEL_BTF: --kernel-btf for kernels without /sys/kernel/btf/vmlinux
+BTF_ARGS=()
+[ -z "${PWRU_KERNEL_BTF:-}" ] || BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
 MODE=${2:-scenario}
 FUNCS='(ip_.*|nf_hook_slow|__dev_queue_xmit|dev_hard_start_xmit|kfree_skb.*|sk_skb_reason_drop|tcp_v4_connect|__ip_local_out|ip_local_deliver.*|netif_receive_skb.*|__netif_receive_skb.*|veth_xmit)'
 
@@ -54,7 +59,7 @@ scenario() {
 		echo 'p:kprobes/pwru_999999_1 ip_rcv' >>/sys/kernel/tracing/kprobe_events
 	# kprobe.multi: a symbol the kernel rejects, which the bisection must drop
 	[ "$BACKEND" != kprobe-multi ] || export PWRU_KMULTI_BAD_SYM=pwru_no_such_function
-	start_pwru "$out" --probe-backend "$BACKEND" --output-tuple --filter-func "$FUNCS"
+	start_pwru "$out" --probe-backend "$BACKEND" "${BTF_ARGS[@]}" --output-tuple --filter-func "$FUNCS"
 	unset PWRU_KMULTI_BAD_SYM
 	cat "$out.err"
 	[ -z "$(kprobe_events | grep pwru_999999_)" ] || fail "stale kprobe event not swept"
@@ -84,7 +89,7 @@ scenario() {
 
 bench() {
 	out=$TMP/out
-	start_pwru "$out" --probe-backend "$BACKEND"
+	start_pwru "$out" --probe-backend "$BACKEND" "${BTF_ARGS[@]}"
 	stop_pwru
 	cat "$out.err"
 	check_clean

@@ -77,8 +77,10 @@ static int keep_link(struct kmulti_backend *kb, struct bpf_link *link)
 		size_t cap = kb->cap_links ? 2 * kb->cap_links : 16;
 		struct bpf_link **v = realloc(kb->links, cap * sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			bpf_link__destroy(link);
 			return -ENOMEM;
+		}
 		kb->links = v;
 		kb->cap_links = cap;
 	}

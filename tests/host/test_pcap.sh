@@ -104,7 +104,8 @@ echo "pcap syntax error ok"
 # other backends only with PWRU_PCAP_VERIFIER=1.
 [ "$BACKEND" = tracepoint ] || [ "${PWRU_PCAP_VERIFIER:-0}" = 1 ] || exit 0
 big=$(for i in $(seq 1 26); do printf 'ip6 protochain %d or ' "$i"; done; echo 'ip6 protochain 99')
-expect_error 2 "the kernel verifier rejected the translated filter: " "$@" "$big"
+# (Debian 6.1's verifier passes the check alone and rejects the backend's program)
+expect_error 2 "the kernel verifier rejected " "$@" "$big"
 grep -q 'processed 1000001 insns\|too large\|too complex' "$TMP/stderr" || fail "verifier rejection without the verifier's lines: $(cat "$TMP/stderr")"
 export PWRU_PCAP_NO_PRECHECK=1
 expect_error 2 "the kernel verifier rejected program " "$@" "$big"

@@ -48,7 +48,11 @@ $(OUTPUT)/libpwru.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(OUTPUT)/%.bpf.o: %.bpf.c bpf/body.bpf.h bpf/event.h bpf/vmlinux.h | $(OUTPUT)
+# Every BPF header, ours and the backends' shared ones: a missed edit would
+# leave a stale skeleton behind.
+BPF_HDRS := $(wildcard bpf/*.h backends/*/*.bpf.h)
+
+$(OUTPUT)/%.bpf.o: %.bpf.c $(BPF_HDRS) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp

@@ -8,7 +8,8 @@
 # For each backend (forced) and for auto: one pwru session traces a TCP connect
 # that an iptables OUTPUT rule drops, and a TCP connect delivered over a veth
 # pair to a listener in another network namespace. Backends this kernel must
-# lack are forced too and must fail with exit 1 and a reason. Then `pwru check`.
+# lack are forced too and must fail with exit 1 and a reason. Then `pwru check`,
+# and pcap filters on every usable backend (only the dropped flow; nothing).
 # Prints one line per cell, read by tests/vm/matrix:
 #   RESULT KERNEL COLUMN STATUS SECONDS DETAIL
 # STATUS: pass FAIL absent UNEXPECTED not-built. Exits 0 even when cells fail.
@@ -210,7 +211,7 @@ stop() {
 # session NAME KIND ARGS...: trace both scenarios with pwru ARGS; sets
 # S_STATUS (pass FAIL UNEXPECTED), S_DETAIL and S_ERR (pwru's stderr).
 session() {
-	local name=$1 kind=$2 pid rc why d1 d2 left
+	local name=$1 kind=$2 pid rc why d1 d2 left lbl=
 	shift 2
 	local out=$W/$name.json ready=$W/$name.ready
 	S_ERR=$W/$name.err
@@ -218,7 +219,7 @@ session() {
 	bpf_ids link >"$W/links.before"
 	"$PWRU" "$@" "${BTF_ARGS[@]}" --output-json --output-tuple --output-meta \
 		--output-file "$out" --ready-file "$ready" \
-		"tcp and ((host $DROP_ADDR and port $DROP_PORT) or (host $PEER_ADDR and port $DELIV_PORT))" \
+		"${S_FILTER:-tcp and ((host $DROP_ADDR and port $DROP_PORT) or (host $PEER_ADDR and port $DELIV_PORT))}" \
 		</dev/null >/dev/null 2>"$S_ERR" &
 	pid=$!
 	if ! wait_for "$ready" "$pid" "$READY_TIMEOUT"; then
@@ -246,13 +247,28 @@ session() {
 		return
 	fi
 	S_STATUS=pass
-	d1=$("$PY" "$VM_DIR/check_trace.py" drop "$kind" "$out" "$DROP_ADDR" "$DROP_PORT") ||
-		S_STATUS=FAIL
-	d2=$("$PY" "$VM_DIR/check_trace.py" delivery "$kind" "$out" "$PEER_ADDR" "$DELIV_PORT") ||
-		S_STATUS=FAIL
+	case ${S_EXPECT:-both} in
+	both)
+		d1=$("$PY" "$VM_DIR/check_trace.py" drop "$kind" "$out" "$DROP_ADDR" "$DROP_PORT") ||
+			S_STATUS=FAIL
+		d2=$("$PY" "$VM_DIR/check_trace.py" delivery "$kind" "$out" "$PEER_ADDR" "$DELIV_PORT") ||
+			S_STATUS=FAIL
+		;;
+	drop-only) # the filter selects the dropped flow: nothing else may show
+		d1=$("$PY" "$VM_DIR/check_trace.py" drop "$kind" "$out" "$DROP_ADDR" "$DROP_PORT") ||
+			S_STATUS=FAIL
+		d2=$(only_flow "$out" "$DROP_ADDR" "$DROP_PORT") || S_STATUS=FAIL
+		lbl=scope
+		;;
+	none) # the filter matches nothing
+		d1="$(grep -c . "$out" || true) events"
+		[ "$d1" = "0 events" ] || S_STATUS=FAIL
+		d2=-
+		;;
+	esac
 	left=$(leftovers "$W/progs.before" "$W/links.before")
 	[ -z "$left" ] || S_STATUS=FAIL
-	S_DETAIL="${left}drop: $d1 | delivery: $d2"
+	S_DETAIL="${left}drop: $d1 | ${lbl:-delivery}: $d2"
 	if [ "$S_STATUS" = FAIL ] && [ "${PWRU_VM_KEEP_TRACE:-0}" = 1 ]; then
 		echo "--- $name trace ($out) ---"
 		cat "$S_ERR" "$out"
@@ -260,6 +276,43 @@ session() {
 }
 
 kind_of() { [ "$1" = tracepoint ] && echo tracepoint || echo func; }
+
+# only_flow FILE ADDR PORT: every event's tuple is that flow (either direction)
+only_flow() {
+	"$PY" - "$@" <<'PYEOF'
+import json, sys
+path, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+n = other = 0
+for line in open(path):
+    if not line.strip():
+        continue
+    n += 1
+    t = json.loads(line).get("tuple", {})
+    if not (addr in (t.get("saddr"), t.get("daddr")) and port in (t.get("sport"), t.get("dport"))):
+        other += 1
+print("%d events, %d of other flows" % (n, other))
+sys.exit(1 if other or not n else 0)
+PYEOF
+}
+
+# pcap: on every usable backend, a filter that selects only the dropped flow
+# shows only it, and a filter that matches nothing prints no event.
+pcap_cell() {
+	local t0 b status=pass detail= args
+	t0=$(now)
+	for b in $USABLE; do
+		args=(--probe-backend "$b")
+		[ "$b" = tracepoint ] || args+=(--filter-func "$FUNCS")
+		S_FILTER="tcp and host $DROP_ADDR and port $DROP_PORT" S_EXPECT=drop-only \
+			session "pcap-$b" "$(kind_of "$b")" "${args[@]}"
+		[ "$S_STATUS" = pass ] || status=FAIL
+		detail+="$b: ${S_STATUS} ($S_DETAIL); "
+		S_FILTER="host 203.0.113.77" S_EXPECT=none session "pcap-none-$b" "$(kind_of "$b")" "${args[@]}"
+		[ "$S_STATUS" = pass ] || status=FAIL
+		detail+="$b no-match: ${S_STATUS} (${S_DETAIL%% |*}); "
+	done
+	result pcap "$status" "$(since "$t0")" "$detail"
+}
 
 backend_cell() {
 	local b=$1 t0 var re rc
@@ -342,4 +395,5 @@ check_cell
 for b in $BACKENDS; do
 	backend_cell "$b"
 done
+pcap_cell
 auto_cell

@@ -4,8 +4,8 @@
 need_root
 mount_fs
 
-progs_before=$(bpf_prog_ids)
-links_before=$(bpf_link_ids)
+progs_before=$(unheld_ids prog)
+links_before=$(unheld_ids link)
 
 run_drop() {
 	ipt=$1
@@ -35,5 +35,5 @@ run_drop() {
 run_drop iptables nft_do_chain
 run_drop iptables-legacy nf_hook_slow
 
-[ "$(bpf_prog_ids)" = "$progs_before" ] || fail "BPF programs left behind: $(bpftool prog list | grep -i pwru)"
-[ "$(bpf_link_ids)" = "$links_before" ] || fail "BPF links left behind"
+left=$(leaked "$progs_before" "$links_before")
+[ -z "$left" ] || fail "BPF objects left behind: $(echo $left)"

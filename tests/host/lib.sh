@@ -63,32 +63,9 @@ expect_error() {
 	[ "$(wc -l <"$TMP/stderr")" -ge 1 ] || fail "pwru $*: no error line"
 }
 
-# unheld_ids prog|link: ids of BPF programs or links that no live process
-# holds an fd of (directly, or for a program through a link). After pwru has
-# exited, a new id someone still holds belongs to another tool on this host
-# (systemd loads cgroup programs at any time); one nobody holds is a leak.
+# unheld_ids prog|link: BPF ids no live process holds (tests/unheld_bpf_ids.py)
 unheld_ids() {
-	python3 - "$1" <<'PY' | sort
-import glob, json, subprocess, sys
-held = {"prog_id": set(), "link_id": set()}
-for p in glob.glob("/proc/[0-9]*/fdinfo/*"):
-    try:
-        for line in open(p):
-            k, _, v = line.partition(":")
-            if k in held:
-                held[k].add(int(v))
-    except (OSError, ValueError):
-        pass
-def listing(kind):
-    out = subprocess.run(["bpftool", "-j", kind, "list"], capture_output=True, text=True).stdout
-    return json.loads(out or "[]")
-links = listing("link")
-held["prog_id"] |= {l.get("prog_id") for l in links if l.get("id") in held["link_id"]}
-kind = sys.argv[1]
-for o in (links if kind == "link" else listing("prog")):
-    if o["id"] not in held[kind + "_id"]:
-        print(o["id"])
-PY
+	python3 tests/unheld_bpf_ids.py "$1" | sort
 }
 
 # leaked BEFORE_PROGS BEFORE_LINKS: unheld ids that were not there before

@@ -150,32 +150,9 @@ bpf_ids() { # prog|link
 	bpftool "$1" list 2>/dev/null | awk -F: '/^[0-9]+:/ { print $1 }' | sort
 }
 
-# unheld_ids prog|link: ids that no live process holds an fd of (directly, or
-# for a program through a link). Once pwru has exited, a new id that some
-# process still holds is someone else's (another pwru on a shared host); one
-# that nobody holds (pinned, or attached and forgotten) is ours.
+# unheld_ids prog|link: new ids nobody holds are ours (tests/unheld_bpf_ids.py)
 unheld_ids() {
-	"$PY" - "$1" <<'PYEOF'
-import glob, json, subprocess, sys
-held = {"prog_id": set(), "link_id": set()}
-for p in glob.glob("/proc/[0-9]*/fdinfo/*"):
-    try:
-        for line in open(p):
-            k, _, v = line.partition(":")
-            if k in held:
-                held[k].add(int(v))
-    except (OSError, ValueError):
-        pass
-def listing(kind):
-    out = subprocess.run(["bpftool", "-j", kind, "list"], capture_output=True, text=True).stdout
-    return json.loads(out or "[]")
-links = listing("link")
-held["prog_id"] |= {l.get("prog_id") for l in links if l.get("id") in held["link_id"]}
-kind = sys.argv[1]
-for o in (links if kind == "link" else listing("prog")):
-    if o["id"] not in held[kind + "_id"]:
-        print(o["id"])
-PYEOF
+	"$PY" "$REPO/tests/unheld_bpf_ids.py" "$1"
 }
 
 # leftovers BEFORE_PROGS BEFORE_LINKS: what pwru left behind, if anything.

@@ -18,16 +18,17 @@ endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # -iquote: probe-detect/features.h must not shadow glibc <features.h>
-INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote probe-detect -I/usr/include/traceevent
+INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote backends -iquote backends/common -iquote probe-detect \
+	    -I/usr/include/traceevent
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	  -std=gnu11 -D_GNU_SOURCE -DPWRU_VERSION='"$(VERSION)"' $(INCLUDES) -MMD -MP
 LDLIBS := -lbpf -lelf -lz -lpcap -ltraceevent
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Wall -Wno-unused-function
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Ibackends/common -Wall -Wno-unused-function
 
 BPF_SRCS := $(wildcard backends/*/*.bpf.c)
 SKELS := $(patsubst %.bpf.c,$(OUTPUT)/%.skel.h,$(notdir $(BPF_SRCS)))
-LIB_SRCS := $(filter-out %.bpf.c src/main.c,$(wildcard src/*.c probe-detect/*.c backends/*/*.c))
+LIB_SRCS := $(filter-out %.bpf.c src/main.c,$(wildcard src/*.c src/*/*.c probe-detect/*.c backends/*.c backends/*/*.c))
 LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -112,7 +113,7 @@ bench: pwru
 	$(Q)bench/run
 
 format:
-	clang-format -i $(filter-out bpf/vmlinux.h,$(wildcard src/*.[ch] probe-detect/*.[ch] backends/*/*.[ch] bpf/*.h tests/unit/*.c))
+	clang-format -i $(filter-out bpf/vmlinux.h,$(wildcard src/*.[ch] src/*/*.[ch] probe-detect/*.[ch] backends/*.[ch] backends/*/*.[ch] bpf/*.h tests/unit/*.c))
 
 install: pwru
 	install -D -m 0755 pwru $(DESTDIR)$(PREFIX)/sbin/pwru

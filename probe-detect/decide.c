@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "features_impl.h"
 
-#ifndef ENOTSUPP
-#define ENOTSUPP 524 /* kernel-internal, but bpf() leaks it to user space */
-#endif
 
 const struct feat_info feat_info[FEAT__COUNT] = {
 	[FEAT_CFG_KPROBES] = { "config.KPROBES", "CONFIG_KPROBES" },
@@ -50,18 +48,11 @@ const struct feat_info feat_info[FEAT__COUNT] = {
 	[FEAT_PROBE_RAW_TP] = { "probe.raw_tp", "raw tracepoint load+attach" },
 };
 
-static const char *const backend_names[PWRU_BE__COUNT] = {
-	[PWRU_BE_FENTRY] = "fentry",
-	[PWRU_BE_KPROBE_MULTI] = "kprobe-multi",
-	[PWRU_BE_KPROBE] = "kprobe",
-	[PWRU_BE_TRACEPOINT] = "tracepoint",
-};
-
 const char *pwru_backend_name(enum pwru_backend be)
 {
-	if ((unsigned int)be >= PWRU_BE__COUNT)
-		return "unknown";
-	return backend_names[be];
+	const struct backend_ops *ops = backend_ops_get(be);
+
+	return ops ? ops->name : "unknown";
 }
 
 int pwru_backend_parse(const char *s)
@@ -70,11 +61,12 @@ int pwru_backend_parse(const char *s)
 
 	if (!s)
 		return -EINVAL;
-	if (!strcmp(s, "kprobe_multi"))
-		return PWRU_BE_KPROBE_MULTI;
-	for (i = 0; i < PWRU_BE__COUNT; i++)
-		if (!strcmp(s, backend_names[i]))
+	for (i = 0; i < PWRU_BE__COUNT; i++) {
+		const struct backend_ops *ops = backend_ops_get(i);
+
+		if (!strcmp(s, ops->name) || (ops->alias && !strcmp(s, ops->alias)))
 			return i;
+	}
 	return -EINVAL;
 }
 
@@ -180,15 +172,6 @@ const char *feat__lockdown_name(int mode)
 	"build a pinned pwru for this release (make pinned KDIR=<its build tree> && make " \
 	"install), or pass --kernel-btf FILE with this kernel's BTF (BTFHub, or pahole "   \
 	"--btf_encode_detached on its debug vmlinux); see docs/no-btf.md"
-#define REM_VMLINUX_BTF                                                                  \
-	"use a kernel built with CONFIG_DEBUG_INFO_BTF=y; --kernel-btf cannot stand in "    \
-	"for fentry, which attaches by the kernel's own BTF ids"
-#define REM_FPROBE                                                                       \
-	"use a kernel with CONFIG_FPROBE=y (6.1+ distro kernels often lack it); pwru "      \
-	"falls back to kprobe or tracepoint"
-#define REM_KPROBES                                                                      \
-	"use a kernel with CONFIG_KPROBES=y and CONFIG_KPROBE_EVENTS=y, or the tracepoint " \
-	"backend"
 
 static int val(const struct features *f, enum feat_id id)
 {
@@ -205,7 +188,7 @@ static bool lacks_privs(const struct features *f)
 	return val(f, FEAT_ROOT) == 0;
 }
 
-static const char *ename(int err, char *buf, size_t len)
+const char *feat__ename(int err, char *buf, size_t len)
 {
 	const char *n = feat__errno_name(err);
 
@@ -216,8 +199,8 @@ static const char *ename(int err, char *buf, size_t len)
 }
 
 /* EPERM and EACCES mean the same for every probe: who said no. */
-static bool explain_eperm(const struct features *f, const char *what, int err, char *brief,
-			  size_t blen, char *lng, size_t llen, const char **remedy)
+bool feat__explain_eperm(const struct features *f, const char *what, int err, char *brief,
+			 size_t blen, char *lng, size_t llen, const char **remedy)
 {
 	const char *en = err == EACCES ? "EACCES" : "EPERM";
 
@@ -250,193 +233,19 @@ static bool explain_eperm(const struct features *f, const char *what, int err, c
 	return true;
 }
 
-static void explain_fentry(const struct features *f, int err, char *brief, size_t blen,
-			   char *lng, size_t llen, const char **remedy)
+/* The backend whose load+attach probe id is, or NULL. */
+static const struct backend_ops *backend_of_probe(enum feat_id id)
 {
-	char eb[24];
-
-	if (val(f, FEAT_BTF_VMLINUX) != 1) {
-		snprintf(brief, blen, "no vmlinux BTF");
-		snprintf(lng, llen,
-			 "no /sys/kernel/btf/vmlinux: fentry attaches by the kernel's own BTF "
-			 "ids, an external BTF file cannot replace it");
-		*remedy = REM_VMLINUX_BTF;
-		return;
-	}
-	if (explain_eperm(f, "fentry", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EOPNOTSUPP:
-	case ENOTSUPP:
-		snprintf(brief, blen, "no BPF trampoline (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "fentry attach failed (%s): no BPF trampoline on this kernel or arch "
-			 "(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS not set?)",
-			 ename(err, eb, sizeof(eb)));
-		*remedy = "use kprobe-multi or kprobe; pwru falls back by itself";
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "fentry unknown to this kernel (EINVAL, needs 5.5+)");
-		snprintf(lng, llen,
-			 "BPF_PROG_TYPE_TRACING/BPF_TRACE_FENTRY rejected (EINVAL): BPF "
-			 "trampolines came in Linux 5.5 and this kernel has no backport");
-		*remedy = "use a 5.5+ kernel, or the kprobe backend";
-		break;
-	case ENOENT:
-	case ESRCH:
-		snprintf(brief, blen, "no probe target in vmlinux BTF (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "none of the harmless functions pwru probes with is in vmlinux BTF "
-			 "(%s); fentry itself may still work",
-			 ename(err, eb, sizeof(eb)));
-		*remedy = "report this kernel to pwru; use --probe-backend to force another";
-		break;
-	default:
-		snprintf(brief, blen, "fentry probe failed (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "fentry load or attach failed with %s", ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-	}
-}
-
-static void explain_kmulti(const struct features *f, int err, char *brief, size_t blen,
-			   char *lng, size_t llen, const char **remedy)
-{
-	char eb[24];
-
-	if (explain_eperm(f, "kprobe.multi", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EOPNOTSUPP:
-	case ENOTSUPP:
-		snprintf(brief, blen, "no CONFIG_FPROBE");
-		snprintf(lng, llen,
-			 "kprobe.multi link create failed (%s): kernel built without "
-			 "CONFIG_FPROBE%s",
-			 ename(err, eb, sizeof(eb)),
-			 val(f, FEAT_CFG_FPROBE) == 0 ? " (the config agrees)" : "");
-		*remedy = REM_FPROBE;
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "kprobe.multi unknown to this kernel (needs 5.18+)");
-		snprintf(lng, llen,
-			 "BPF_TRACE_KPROBE_MULTI rejected (EINVAL): kprobe.multi links came in "
-			 "Linux 5.18");
-		*remedy = "use a 5.18+ kernel with CONFIG_FPROBE=y; pwru falls back by itself";
-		break;
-	case ENOENT:
-	case ESRCH:
-		snprintf(brief, blen, "probe symbol not attachable (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "kprobe.multi could not resolve the probe symbol (%s): not in "
-			 "available_filter_functions",
-			 ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-		break;
-	default:
-		snprintf(brief, blen, "kprobe.multi probe failed (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "kprobe.multi load or attach failed with %s",
-			 ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-	}
-}
-
-/* Neither a kprobe PMU nor kprobe_events: what the config says about it. */
-static void explain_no_kprobes(const struct features *f, int err, char *brief, size_t blen,
-			       char *lng, size_t llen)
-{
-	const char *b, *l;
-	char eb[24];
-
-	switch (val(f, FEAT_CFG_KPROBES)) {
-	case 0:
-		b = "CONFIG_KPROBES not set";
-		l = "the kernel is built without CONFIG_KPROBES";
-		break;
-	case 1:
-		b = "no kprobe PMU or kprobe_events";
-		l = "CONFIG_KPROBES=y, but no CONFIG_KPROBE_EVENTS or no tracefs";
-		break;
-	default:
-		b = "no kprobes (CONFIG_KPROBES not set?)";
-		l = "no kernel config to confirm it, but the kernel is likely built without "
-		    "CONFIG_KPROBES";
-	}
-	snprintf(brief, blen, "%s", b);
-	snprintf(lng, llen,
-		 "no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events (%s): %s",
-		 ename(err, eb, sizeof(eb)), l);
-}
-
-static void explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
-			   char *lng, size_t llen, const char **remedy)
-{
-	char eb[24];
-
-	if (explain_eperm(f, "kprobe", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case ENOENT:
-	case ENODEV:
-		if (val(f, FEAT_KPROBE_PMU) == 1 || val(f, FEAT_KPROBE_EVENTS) == 1) {
-			snprintf(brief, blen, "probe function not found (%s)",
-				 ename(err, eb, sizeof(eb)));
-			snprintf(lng, llen,
-				 "kprobes exist but the probe function could not be "
-				 "resolved (%s)",
-				 ename(err, eb, sizeof(eb)));
-			*remedy = NULL;
-			break;
-		}
-		explain_no_kprobes(f, err, brief, blen, lng, llen);
-		*remedy = REM_KPROBES;
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "kprobe BPF programs rejected (EINVAL)");
-		snprintf(lng, llen,
-			 "kprobe program load or PERF_EVENT_IOC_SET_BPF failed (EINVAL): "
-			 "CONFIG_BPF_EVENTS not set?");
-		*remedy = "use a kernel with CONFIG_BPF_EVENTS=y";
-		break;
-	default:
-		snprintf(brief, blen, "kprobe probe failed (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "kprobe load or attach failed with %s", ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-	}
-}
-
-static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
-			  char *lng, size_t llen, const char **remedy)
-{
-	char eb[24];
-
-	if (explain_eperm(f, "raw tracepoint", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EINVAL:
-		snprintf(brief, blen, "raw tracepoints unknown to this kernel (needs 4.17+)");
-		snprintf(lng, llen,
-			 "BPF_PROG_TYPE_RAW_TRACEPOINT rejected (EINVAL): raw tracepoints came "
-			 "in Linux 4.17");
-		*remedy = "use the kprobe backend, or a 4.17+ kernel";
-		break;
-	case ENOENT:
-		snprintf(brief, blen, "tracepoint net_dev_queue not found");
-		snprintf(lng, llen,
-			 "raw tracepoint net_dev_queue not found (ENOENT): kernel without "
-			 "CONFIG_NET tracepoints?");
-		*remedy = NULL;
-		break;
-	default:
-		snprintf(brief, blen, "raw tracepoint probe failed (%s)", ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "raw tracepoint load or attach failed with %s",
-			 ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-	}
+	for (int be = 0; be < PWRU_BE__COUNT; be++)
+		if (backend_ops_get(be)->probe == (int)id)
+			return backend_ops_get(be);
+	return NULL;
 }
 
 void feat__explain(const struct features *f, enum feat_id id, char *brief, size_t blen,
 		   char *lng, size_t llen, const char **remedy)
 {
+	const struct backend_ops *ops = backend_of_probe(id);
 	const struct feat *ft = &f->f[id];
 	char bb[160], lb[256];
 	const char *rem = NULL;
@@ -450,8 +259,8 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 		llen = sizeof(lb);
 	}
 	brief[0] = lng[0] = '\0';
-	if (id == FEAT_PROBE_FENTRY && val(f, FEAT_BTF_VMLINUX) != 1) {
-		explain_fentry(f, ft->err, brief, blen, lng, llen, &rem);
+	if (ops && ops->needs_vmlinux_btf && val(f, FEAT_BTF_VMLINUX) != 1) {
+		ops->explain(f, ft->err, brief, blen, lng, llen, &rem);
 	} else if (ft->val == 1) {
 		snprintf(brief, blen, "works");
 		snprintf(lng, llen, "loaded and attached a test program, then detached it");
@@ -459,20 +268,9 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 		snprintf(brief, blen, "not probed");
 		snprintf(lng, llen, "load probes were skipped");
 	} else {
-		switch (id) {
-		case FEAT_PROBE_FENTRY:
-			explain_fentry(f, ft->err, brief, blen, lng, llen, &rem);
-			break;
-		case FEAT_PROBE_KPROBE_MULTI:
-			explain_kmulti(f, ft->err, brief, blen, lng, llen, &rem);
-			break;
-		case FEAT_PROBE_KPROBE:
-			explain_kprobe(f, ft->err, brief, blen, lng, llen, &rem);
-			break;
-		case FEAT_PROBE_RAW_TP:
-			explain_rawtp(f, ft->err, brief, blen, lng, llen, &rem);
-			break;
-		default:
+		if (ops) {
+			ops->explain(f, ft->err, brief, blen, lng, llen, &rem);
+		} else {
 			snprintf(brief, blen, "%s", ft->detail);
 			snprintf(lng, llen, "%s", ft->detail);
 			rem = ft->remedy;
@@ -488,33 +286,10 @@ static bool has_any_btf(const struct features *f)
 	       val(f, FEAT_BTF_PINNED) == 1;
 }
 
-/* Load probes skipped: fall back to what the config says. */
-static bool assumed_from_config(const struct features *f, enum pwru_backend be)
-{
-	switch (be) {
-	case PWRU_BE_FENTRY:
-		return val(f, FEAT_CFG_DIRECT_CALLS) == 1 && val(f, FEAT_BTF_VMLINUX) == 1;
-	case PWRU_BE_KPROBE_MULTI:
-		return val(f, FEAT_CFG_FPROBE) == 1;
-	case PWRU_BE_KPROBE:
-		return val(f, FEAT_CFG_KPROBES) == 1 && val(f, FEAT_CFG_BPF_EVENTS) == 1;
-	case PWRU_BE_TRACEPOINT:
-		return val(f, FEAT_CFG_BPF_EVENTS) == 1 && f->kver >= PWRU_KVER(4, 17, 0);
-	default:
-		return false;
-	}
-}
-
-static const enum feat_id be_probe[PWRU_BE__COUNT] = {
-	[PWRU_BE_FENTRY] = FEAT_PROBE_FENTRY,
-	[PWRU_BE_KPROBE_MULTI] = FEAT_PROBE_KPROBE_MULTI,
-	[PWRU_BE_KPROBE] = FEAT_PROBE_KPROBE,
-	[PWRU_BE_TRACEPOINT] = FEAT_PROBE_RAW_TP,
-};
-
 bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		      size_t why_len, const char **remedy)
 {
+	const struct backend_ops *ops;
 	const struct feat *p;
 	const char *rem = NULL;
 	char tmp[160];
@@ -534,12 +309,13 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		rem = REM_LOCKDOWN;
 		goto out;
 	}
-	p = &f->f[be_probe[be]];
-	if (p->val == 0 || (be == PWRU_BE_FENTRY && val(f, FEAT_BTF_VMLINUX) != 1)) {
-		feat__explain(f, be_probe[be], why, why_len, NULL, 0, &rem);
+	ops = backend_ops_get(be);
+	p = &f->f[ops->probe];
+	if (p->val == 0 || (ops->needs_vmlinux_btf && val(f, FEAT_BTF_VMLINUX) != 1)) {
+		feat__explain(f, ops->probe, why, why_len, NULL, 0, &rem);
 		goto out;
 	}
-	if (p->val < 0 && !assumed_from_config(f, be)) {
+	if (p->val < 0 && !(ops->assumed_from_config && ops->assumed_from_config(f))) {
 		snprintf(why, why_len, "not probed and the kernel config does not vouch for it");
 		rem = "run pwru check without skipping load probes";
 		goto out;

@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "features_impl.h"
+#include "kprobe_common.h"
 #include "pinned.h"
 
 #ifndef CAP_PERFMON
@@ -631,76 +632,12 @@ static void probe_kprobe_multi(struct features *f, char *log, size_t log_len)
 		     err ? "attach" : "loaded and attached, then detached", NULL);
 }
 
-static int perf_open(struct perf_event_attr *attr)
-{
-	int fd = syscall(SYS_perf_event_open, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-static int kprobe_pmu_open(const char *func)
-{
-	struct perf_event_attr attr = { .size = sizeof(attr) };
-	char buf[32];
-	int err;
-
-	err = read_line("/sys/bus/event_source/devices/kprobe/type", buf, sizeof(buf));
-	if (err)
-		return err;
-	attr.type = atoi(buf);
-	attr.config1 = (__u64)(uintptr_t)func;
-	return perf_open(&attr);
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* Legacy kprobe_events: a pwru_-prefixed event, removed by the caller. */
-static int kprobe_legacy_open(struct features *f, const char *func, char *ev, size_t ev_len)
-{
-	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT };
-	char path[400], cmd[200], buf[32];
-	int err;
-
-	snprintf(ev, ev_len, "pwru_probe_%d", getpid());
-	snprintf(path, sizeof(path), "%s/kprobe_events", f->tracefs);
-	snprintf(cmd, sizeof(cmd), "p:kprobes/%s %s\n", ev, func);
-	err = write_file(path, cmd);
-	if (err) {
-		ev[0] = '\0';
-		return err;
-	}
-	snprintf(path, sizeof(path), "%s/events/kprobes/%s/id", f->tracefs, ev);
-	err = read_line(path, buf, sizeof(buf));
-	if (err)
-		return err;
-	attr.config = strtoull(buf, NULL, 10);
-	return perf_open(&attr);
-}
-
-static void kprobe_legacy_remove(struct features *f, const char *ev)
-{
-	char path[400], cmd[200];
-
-	snprintf(path, sizeof(path), "%s/kprobe_events", f->tracefs);
-	snprintf(cmd, sizeof(cmd), "-:kprobes/%s\n", ev);
-	write_file(path, cmd);
-}
-
 static void probe_kprobe(struct features *f, char *log, size_t log_len)
 {
 	bool legacy = f->f[FEAT_KPROBE_PMU].val != 1 && f->f[FEAT_KPROBE_EVENTS].val == 1;
+	bool created = false;
 	const char *stage;
-	char ev[64] = "";
+	char ev[64];
 	int fd, pfd, err = 0;
 
 	fd = load(f, BPF_PROG_TYPE_KPROBE, 0, 0, log, log_len);
@@ -708,8 +645,13 @@ static void probe_kprobe(struct features *f, char *log, size_t log_len)
 		probe_result(f, FEAT_PROBE_KPROBE, -fd, "load", log);
 		return;
 	}
-	pfd = legacy ? kprobe_legacy_open(f, probe_funcs[1], ev, sizeof(ev)) :
-		       kprobe_pmu_open(probe_funcs[1]);
+	if (legacy) {
+		snprintf(ev, sizeof(ev), "pwru_probe_%d", getpid());
+		pfd = kp_legacy_open(f->tracefs, ev, NULL, probe_funcs[1], &created);
+	} else {
+		pfd = kp_pmu_type();
+		pfd = pfd < 0 ? pfd : kp_pmu_open(pfd, probe_funcs[1]);
+	}
 	if (pfd < 0) {
 		err = -pfd;
 		stage = legacy ? "kprobe_events" : "perf_event_open (kprobe PMU)";
@@ -722,8 +664,8 @@ static void probe_kprobe(struct features *f, char *log, size_t log_len)
 	}
 	if (pfd >= 0)
 		close(pfd);
-	if (ev[0])
-		kprobe_legacy_remove(f, ev);
+	if (created)
+		kp_legacy_remove(f->tracefs, ev);
 	close(fd);
 	probe_result(f, FEAT_PROBE_KPROBE, err, stage, NULL);
 }

@@ -10,14 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Preference order: auto mode takes the first usable one. */
-enum pwru_backend {
-	PWRU_BE_FENTRY = 0,
-	PWRU_BE_KPROBE_MULTI,
-	PWRU_BE_KPROBE,
-	PWRU_BE_TRACEPOINT,
-	PWRU_BE__COUNT,
-};
+#include "table.h" /* enum pwru_backend */
 
 const char *pwru_backend_name(enum pwru_backend be); /* "kprobe-multi", ... */
 /* accepts "fentry", "kprobe-multi" (and "kprobe_multi"), "kprobe", "tracepoint"; -EINVAL otherwise */

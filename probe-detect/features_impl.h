@@ -8,6 +8,10 @@
 
 #include "features.h"
 
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* kernel-internal, but bpf() leaks it to user space */
+#endif
+
 enum feat_id {
 	/* kernel config: val 1 = y or m, 0 = not set, -1 = no config found */
 	FEAT_CFG_KPROBES = 0,
@@ -97,5 +101,19 @@ int feat__find(const char *key);
  */
 void feat__explain(const struct features *f, enum feat_id id, char *brief, size_t brief_len,
 		   char *lng, size_t lng_len, const char **remedy);
+
+static inline int feat__val(const struct features *f, enum feat_id id)
+{
+	return f->f[id].val;
+}
+
+/* "EPERM", or "errno N" in buf */
+const char *feat__ename(int err, char *buf, size_t len);
+/*
+ * EPERM and EACCES mean the same for every probe: who said no (privileges,
+ * lockdown, a policy). False, and nothing written, for any other err.
+ */
+bool feat__explain_eperm(const struct features *f, const char *what, int err, char *brief,
+			 size_t blen, char *lng, size_t llen, const char **remedy);
 
 #endif /* PWRU_FEATURES_IMPL_H */

@@ -51,23 +51,8 @@ int pinned__write_table(FILE *fp, const struct skb_funcs *f);
 /*
  * Open a backend's skeleton: the embedded object with CO-RE against the
  * kernel's BTF or --kernel-btf, or, when r->pinned_dir is set, that pinned
- * build's object of the same name. Use PWRU_SKEL_OPEN().
+ * build's object of the same name. Backends use PWRU_SKEL_OPEN() (backend.h).
  */
 int pwru_skel__open(struct bpf_object_skeleton *s, const struct pwru_run *r);
-
-/* kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r); NULL and errno on failure */
-#define PWRU_SKEL_OPEN(type, r)                                                 \
-	({                                                                      \
-		struct type *__s = calloc(1, sizeof(*__s));                     \
-		int __e = __s ? type##__create_skeleton(__s) : -ENOMEM;         \
-									        \
-		__e = __e ?: pwru_skel__open(__s->skeleton, (r));               \
-		if (__e) {                                                      \
-			type##__destroy(__s);                                   \
-			__s = NULL;                                             \
-			errno = -__e;                                           \
-		}                                                               \
-		__s;                                                            \
-	})
 
 #endif /* PWRU_PINNED_H */

@@ -119,7 +119,7 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 	t->be.ops = ops;
 	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
 	t->be.kind = PWRU_EV_FUNC;
-	if (ops->id != PWRU_BE_TRACEPOINT) {
+	if (ops->needs_funcs) {
 		err = discover(t);
 		if (err)
 			return err;

@@ -21,11 +21,12 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "features_impl.h"
 #include "options.h"
 #include "pinned.h"
 #include "fentry.skel.h"
-#include "../kprobe/kprobe_common.h"
-#include "../kprobe/mass_attach.h"
+#include "kprobe_common.h"
+#include "mass_attach.h"
 
 /* a rejected template is retried against the next candidate, this often */
 #define TEMPLATE_TRIES 8
@@ -48,18 +49,6 @@ struct fentry_backend {
 	int nr_mods;
 };
 
-static struct bpf_program *template_prog(struct fentry_bpf *skel, int t)
-{
-	struct bpf_program *p[KP_T__COUNT] = {
-		skel->progs.fentry_skb1,	     skel->progs.fentry_skb2,
-		skel->progs.fentry_skb3,	     skel->progs.fentry_skb4,
-		skel->progs.fentry_skb5,	     skel->progs.fentry_kfree_skb_reason,
-		skel->progs.fentry_sk_skb_reason_drop,
-	};
-
-	return p[t];
-}
-
 /* Next function at or after *from that uses template t, vmlinux first. */
 static int next_target(const struct skb_funcs *fs, int t, size_t from)
 {
@@ -74,21 +63,19 @@ static int next_target(const struct skb_funcs *fs, int t, size_t from)
  * Open, configure and load the skeleton with each used template bound to
  * target[t]. On failure, *failed is the template the kernel rejected.
  */
-static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const int *target,
+static int load_templates(struct backend *b, struct pwru_run *r, const int *target,
 			  int *failed)
 {
+	struct fentry_backend *fb = b->priv;
 	int err;
 
 	*failed = -1;
-	fb->skel = PWRU_SKEL_OPEN(fentry_bpf, r);
+	fb->skel = PWRU_SKEL_OPEN(fentry_bpf, r, b);
 	if (!fb->skel)
 		return -errno;
-	err = pwru_obj__prepare(fb->skel->obj, r);
-	if (err)
-		return err;
 	fb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
 	for (int t = 0; t < KP_T__COUNT; t++) {
-		struct bpf_program *p = template_prog(fb->skel, t);
+		struct bpf_program *p = kp_template_prog(fb->skel->obj, "fentry", t);
 
 		if (target[t] < 0) {
 			bpf_program__set_autoload(p, false);
@@ -101,7 +88,7 @@ static int load_templates(struct fentry_backend *fb, struct pwru_run *r, const i
 	err = fentry_bpf__load(fb->skel);
 	/* libbpf loads in order and stops at the first rejected program */
 	for (int t = 0; err && t < KP_T__COUNT && *failed < 0; t++)
-		if (target[t] >= 0 && bpf_program__fd(template_prog(fb->skel, t)) < 0)
+		if (target[t] >= 0 && bpf_program__fd(kp_template_prog(fb->skel->obj, "fentry", t)) < 0)
 			*failed = t;
 	return err;
 }
@@ -120,7 +107,7 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 	for (int t = 0; t < KP_T__COUNT; t++)
 		target[t] = next_target(fb->funcs, t, 0);
 	for (;;) {
-		err = load_templates(fb, r, target, &failed);
+		err = load_templates(b, r, target, &failed);
 		if (!err)
 			break;
 		fentry_bpf__destroy(fb->skel);
@@ -198,7 +185,7 @@ static void attach_job(size_t i, void *arg)
 			return;
 		}
 	}
-	prog = pwru_prog__clone(template_prog(fb->skel, t), (__u64)f->nr_args << 32 | i,
+	prog = pwru_prog__clone(kp_template_prog(fb->skel->obj, "fentry", t), (__u64)f->nr_args << 32 | i,
 				"pwru_fentry", &lo);
 	if (prog < 0) {
 		fb->err[i] = prog;
@@ -269,9 +256,72 @@ static void fentry_close(struct backend *b)
 	b->priv = NULL;
 }
 
+#define REM_VMLINUX_BTF                                                                  \
+	"use a kernel built with CONFIG_DEBUG_INFO_BTF=y; --kernel-btf cannot stand in "    \
+	"for fentry, which attaches by the kernel's own BTF ids"
+
+static void explain_fentry(const struct features *f, int err, char *brief, size_t blen,
+			   char *lng, size_t llen, const char **remedy)
+{
+	char eb[24];
+
+	if (feat__val(f, FEAT_BTF_VMLINUX) != 1) {
+		snprintf(brief, blen, "no vmlinux BTF");
+		snprintf(lng, llen,
+			 "no /sys/kernel/btf/vmlinux: fentry attaches by the kernel's own BTF "
+			 "ids, an external BTF file cannot replace it");
+		*remedy = REM_VMLINUX_BTF;
+		return;
+	}
+	if (feat__explain_eperm(f, "fentry", err, brief, blen, lng, llen, remedy))
+		return;
+	switch (err) {
+	case EOPNOTSUPP:
+	case ENOTSUPP:
+		snprintf(brief, blen, "no BPF trampoline (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen,
+			 "fentry attach failed (%s): no BPF trampoline on this kernel or arch "
+			 "(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS not set?)",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = "use kprobe-multi or kprobe; pwru falls back by itself";
+		break;
+	case EINVAL:
+		snprintf(brief, blen, "fentry unknown to this kernel (EINVAL, needs 5.5+)");
+		snprintf(lng, llen,
+			 "BPF_PROG_TYPE_TRACING/BPF_TRACE_FENTRY rejected (EINVAL): BPF "
+			 "trampolines came in Linux 5.5 and this kernel has no backport");
+		*remedy = "use a 5.5+ kernel, or the kprobe backend";
+		break;
+	case ENOENT:
+	case ESRCH:
+		snprintf(brief, blen, "no probe target in vmlinux BTF (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen,
+			 "none of the harmless functions pwru probes with is in vmlinux BTF "
+			 "(%s); fentry itself may still work",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = "report this kernel to pwru; use --probe-backend to force another";
+		break;
+	default:
+		snprintf(brief, blen, "fentry probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen, "fentry load or attach failed with %s", feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+	}
+}
+
+/* Load probes skipped: what the kernel config must say. */
+static bool fentry_assumed(const struct features *f)
+{
+	return feat__val(f, FEAT_CFG_DIRECT_CALLS) == 1 && feat__val(f, FEAT_BTF_VMLINUX) == 1;
+}
+
 const struct backend_ops fentry_backend_ops = {
 	.name = "fentry",
 	.id = PWRU_BE_FENTRY,
+	.probe = FEAT_PROBE_FENTRY,
+	.needs_vmlinux_btf = true,
+	.needs_funcs = true,
+	.explain = explain_fentry,
+	.assumed_from_config = fentry_assumed,
 	.open = fentry_open,
 	.attach = fentry_attach,
 	.close = fentry_close,

@@ -28,12 +28,11 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "features_impl.h"
 #include "kprobe_common.h"
 #include "mass_attach.h"
 #include "pinned.h"
 #include "kprobe.skel.h"
-
-#define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
 
 struct kprobe_backend {
 	struct kprobe_bpf *skel;
@@ -48,70 +47,18 @@ struct kprobe_backend {
 	const char **stage;
 };
 
-static struct bpf_program *template_prog(struct kprobe_bpf *skel, int t)
+static void legacy_event(char *ev, size_t len, size_t i)
 {
-	struct bpf_program *p[KP_T__COUNT] = {
-		skel->progs.kprobe_skb1,	     skel->progs.kprobe_skb2,
-		skel->progs.kprobe_skb3,	     skel->progs.kprobe_skb4,
-		skel->progs.kprobe_skb5,	     skel->progs.kprobe_kfree_skb_reason,
-		skel->progs.kprobe_sk_skb_reason_drop,
-	};
-
-	return p[t];
-}
-
-static int read_int(const char *path, int *v)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	*v = atoi(buf);
-	return 0;
-}
-
-static int perf_open(struct perf_event_attr *attr)
-{
-	int fd = syscall(__NR_perf_event_open, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-static int kprobe_open_pmu(struct kprobe_backend *kb, const struct skb_func *f)
-{
-	struct perf_event_attr attr = { .size = sizeof(attr), .type = kb->pmu_type };
-
-	attr.config1 = (__u64)(unsigned long)f->name; /* the kernel resolves module symbols too */
-	return perf_open(&attr);
+	snprintf(ev, len, "pwru_%d_%zu", getpid(), i);
 }
 
 static int kprobe_open_legacy(struct kprobe_backend *kb, size_t i)
 {
-	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT };
 	const struct skb_func *f = &kb->funcs->v[i];
-	char cmd[256], path[256];
-	int err, id;
+	char ev[64];
 
-	if (f->module)
-		snprintf(cmd, sizeof(cmd), "p:kprobes/pwru_%d_%zu %s:%s\n", getpid(), i, f->module,
-			 f->name);
-	else
-		snprintf(cmd, sizeof(cmd), "p:kprobes/pwru_%d_%zu %s\n", getpid(), i, f->name);
-	err = kprobe_events__write(kb->tracefs, cmd);
-	if (err)
-		return err;
-	kb->legacy[i] = true;
-	snprintf(path, sizeof(path), "%s/events/kprobes/pwru_%d_%zu/id", kb->tracefs, getpid(), i);
-	err = read_int(path, &id);
-	if (err)
-		return err;
-	attr.config = id;
-	return perf_open(&attr);
+	legacy_event(ev, sizeof(ev), i);
+	return kp_legacy_open(kb->tracefs, ev, f->module, f->name, &kb->legacy[i]);
 }
 
 /* One function: a perf kprobe event with the template attached. Threads. */
@@ -126,7 +73,7 @@ static void attach_job(size_t i, void *arg)
 		kb->stage[i] = "skb argument beyond the 5th";
 		return;
 	}
-	pfd = kb->pmu_type >= 0 ? kprobe_open_pmu(kb, f) : kprobe_open_legacy(kb, i);
+	pfd = kb->pmu_type >= 0 ? kp_pmu_open(kb->pmu_type, f->name) : kprobe_open_legacy(kb, i);
 	if (pfd < 0) {
 		kb->err[i] = pfd;
 		kb->stage[i] = kb->pmu_type >= 0 ? "perf_event_open" : "kprobe_events";
@@ -136,7 +83,7 @@ static void attach_job(size_t i, void *arg)
 		return;
 	}
 	kb->pfd[i] = pfd;
-	prog = bpf_program__fd(template_prog(kb->skel, t));
+	prog = bpf_program__fd(kp_template_prog(kb->skel->obj, "kprobe", t));
 	kb->err[i] = kp_perf_attach(pfd, prog, kb->cookie, i, &kb->link_fd[i]);
 	kb->stage[i] = "attach";
 	/* a BPF link holds the perf event: one fd per function, not two */
@@ -149,15 +96,15 @@ static void attach_job(size_t i, void *arg)
 static void detach_job(size_t i, void *arg)
 {
 	struct kprobe_backend *kb = arg;
-	char cmd[128];
+	char ev[64];
 
 	if (kb->link_fd[i] >= 0)
 		close(kb->link_fd[i]);
 	if (kb->pfd[i] >= 0)
 		close(kb->pfd[i]);
 	if (kb->legacy[i]) {
-		snprintf(cmd, sizeof(cmd), "-:kprobes/pwru_%d_%zu\n", getpid(), i);
-		kprobe_events__write(kb->tracefs, cmd);
+		legacy_event(ev, sizeof(ev), i);
+		kp_legacy_remove(kb->tracefs, ev);
 	}
 	kb->link_fd[i] = kb->pfd[i] = -1;
 	kb->legacy[i] = false;
@@ -166,7 +113,6 @@ static void detach_job(size_t i, void *arg)
 static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 {
 	struct kprobe_backend *kb;
-	int err;
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
@@ -176,23 +122,21 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 	kb->funcs = &r->funcs;
 	kb->pmu_type = -1;
 	/* PWRU_KPROBE_LEGACY=1 forces kprobe_events, to test that path */
-	if (!getenv("PWRU_KPROBE_LEGACY") && read_int(KPROBE_PMU_TYPE, &kb->pmu_type))
+	if (!getenv("PWRU_KPROBE_LEGACY"))
+		kb->pmu_type = kp_pmu_type();
+	if (kb->pmu_type < 0)
 		kb->pmu_type = -1;
 	kb->cookie = features__has_attach_cookie(r->feat) && !getenv("PWRU_KPROBE_NO_COOKIE");
 	if (kprobe_events__tracefs(kb->tracefs, sizeof(kb->tracefs)) == 0)
 		kprobe_events__sweep(kb->tracefs);
 	else if (kb->pmu_type < 0)
 		return -ENOENT; /* neither the PMU nor kprobe_events */
-	kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r);
+	kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
 	if (!kb->skel)
 		return -errno;
-	err = pwru_obj__prepare(kb->skel->obj, r);
-	if (err)
-		return err;
 	kb->skel->rodata->USE_COOKIE = kb->cookie;
 	kb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
-	err = kprobe_bpf__load(kb->skel);
-	return err ?: pwru_obj__fill_fds(kb->skel->obj, b);
+	return pwru_skel__load(kb->skel->skeleton, b);
 }
 
 static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
@@ -240,9 +184,87 @@ static void kprobe_backend_close(struct backend *b)
 	b->priv = NULL;
 }
 
+#define REM_KPROBES                                                                      \
+	"use a kernel with CONFIG_KPROBES=y and CONFIG_KPROBE_EVENTS=y, or the tracepoint " \
+	"backend"
+
+/* Neither a kprobe PMU nor kprobe_events: what the config says about it. */
+static void explain_no_kprobes(const struct features *f, int err, char *brief, size_t blen,
+			       char *lng, size_t llen)
+{
+	const char *b, *l;
+	char eb[24];
+
+	switch (feat__val(f, FEAT_CFG_KPROBES)) {
+	case 0:
+		b = "CONFIG_KPROBES not set";
+		l = "the kernel is built without CONFIG_KPROBES";
+		break;
+	case 1:
+		b = "no kprobe PMU or kprobe_events";
+		l = "CONFIG_KPROBES=y, but no CONFIG_KPROBE_EVENTS or no tracefs";
+		break;
+	default:
+		b = "no kprobes (CONFIG_KPROBES not set?)";
+		l = "no kernel config to confirm it, but the kernel is likely built without "
+		    "CONFIG_KPROBES";
+	}
+	snprintf(brief, blen, "%s", b);
+	snprintf(lng, llen,
+		 "no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events (%s): %s",
+		 feat__ename(err, eb, sizeof(eb)), l);
+}
+
+static void explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
+			   char *lng, size_t llen, const char **remedy)
+{
+	char eb[24];
+
+	if (feat__explain_eperm(f, "kprobe", err, brief, blen, lng, llen, remedy))
+		return;
+	switch (err) {
+	case ENOENT:
+	case ENODEV:
+		if (feat__val(f, FEAT_KPROBE_PMU) == 1 || feat__val(f, FEAT_KPROBE_EVENTS) == 1) {
+			snprintf(brief, blen, "probe function not found (%s)",
+				 feat__ename(err, eb, sizeof(eb)));
+			snprintf(lng, llen,
+				 "kprobes exist but the probe function could not be "
+				 "resolved (%s)",
+				 feat__ename(err, eb, sizeof(eb)));
+			*remedy = NULL;
+			break;
+		}
+		explain_no_kprobes(f, err, brief, blen, lng, llen);
+		*remedy = REM_KPROBES;
+		break;
+	case EINVAL:
+		snprintf(brief, blen, "kprobe BPF programs rejected (EINVAL)");
+		snprintf(lng, llen,
+			 "kprobe program load or PERF_EVENT_IOC_SET_BPF failed (EINVAL): "
+			 "CONFIG_BPF_EVENTS not set?");
+		*remedy = "use a kernel with CONFIG_BPF_EVENTS=y";
+		break;
+	default:
+		snprintf(brief, blen, "kprobe probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen, "kprobe load or attach failed with %s", feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+	}
+}
+
+/* Load probes skipped: what the kernel config must say. */
+static bool kprobe_assumed(const struct features *f)
+{
+	return feat__val(f, FEAT_CFG_KPROBES) == 1 && feat__val(f, FEAT_CFG_BPF_EVENTS) == 1;
+}
+
 const struct backend_ops kprobe_backend_ops = {
 	.name = "kprobe",
 	.id = PWRU_BE_KPROBE,
+	.probe = FEAT_PROBE_KPROBE,
+	.needs_funcs = true,
+	.explain = explain_kprobe,
+	.assumed_from_config = kprobe_assumed,
 	.open = kprobe_backend_open,
 	.attach = kprobe_backend_attach,
 	.close = kprobe_backend_close,

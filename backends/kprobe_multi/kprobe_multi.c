@@ -14,8 +14,9 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
-#include "../kprobe/kprobe_common.h"
-#include "../kprobe/mass_attach.h"
+#include "features_impl.h"
+#include "kprobe_common.h"
+#include "mass_attach.h"
 #include "pinned.h"
 #include "kprobe_multi.skel.h"
 
@@ -35,22 +36,9 @@ struct batch {
 	size_t n;
 };
 
-static struct bpf_program *template_prog(struct kprobe_multi_bpf *skel, int t)
-{
-	struct bpf_program *p[KP_T__COUNT] = {
-		skel->progs.kmulti_skb1,	     skel->progs.kmulti_skb2,
-		skel->progs.kmulti_skb3,	     skel->progs.kmulti_skb4,
-		skel->progs.kmulti_skb5,	     skel->progs.kmulti_kfree_skb_reason,
-		skel->progs.kmulti_sk_skb_reason_drop,
-	};
-
-	return p[t];
-}
-
 static int kmulti_open(struct backend *b, struct pwru_run *r)
 {
 	struct kmulti_backend *kb;
-	int err;
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
@@ -58,17 +46,13 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	b->priv = kb;
 	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
-	kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r);
+	kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
 	if (!kb->skel)
 		return -errno;
-	err = pwru_obj__prepare(kb->skel->obj, r);
-	if (err)
-		return err;
 	/* cookies and bpf_get_func_ip() came with kprobe.multi (5.18) */
 	kb->skel->rodata->USE_COOKIE = true;
 	kb->skel->rodata->HAS_FUNC_IP = true;
-	err = kprobe_multi_bpf__load(kb->skel);
-	return err ?: pwru_obj__fill_fds(kb->skel->obj, b);
+	return pwru_skel__load(kb->skel->skeleton, b);
 }
 
 static int keep_link(struct kmulti_backend *kb, struct bpf_link *link)
@@ -153,7 +137,7 @@ static int attach_template(struct backend *b, int t, struct batch *bt)
 	}
 	if (!bt->n)
 		return 0;
-	return attach_batch(b, template_prog(kb->skel, t), bt);
+	return attach_batch(b, kp_template_prog(kb->skel->obj, "kmulti", t), bt);
 }
 
 static int kmulti_attach(struct backend *b, struct pwru_run *r)
@@ -204,9 +188,66 @@ static void kmulti_close(struct backend *b)
 	b->priv = NULL;
 }
 
+#define REM_FPROBE                                                                       \
+	"use a kernel with CONFIG_FPROBE=y (6.1+ distro kernels often lack it); pwru "      \
+	"falls back to kprobe or tracepoint"
+
+static void explain_kmulti(const struct features *f, int err, char *brief, size_t blen,
+			   char *lng, size_t llen, const char **remedy)
+{
+	char eb[24];
+
+	if (feat__explain_eperm(f, "kprobe.multi", err, brief, blen, lng, llen, remedy))
+		return;
+	switch (err) {
+	case EOPNOTSUPP:
+	case ENOTSUPP:
+		snprintf(brief, blen, "no CONFIG_FPROBE");
+		snprintf(lng, llen,
+			 "kprobe.multi link create failed (%s): kernel built without "
+			 "CONFIG_FPROBE%s",
+			 feat__ename(err, eb, sizeof(eb)),
+			 feat__val(f, FEAT_CFG_FPROBE) == 0 ? " (the config agrees)" : "");
+		*remedy = REM_FPROBE;
+		break;
+	case EINVAL:
+		snprintf(brief, blen, "kprobe.multi unknown to this kernel (needs 5.18+)");
+		snprintf(lng, llen,
+			 "BPF_TRACE_KPROBE_MULTI rejected (EINVAL): kprobe.multi links came in "
+			 "Linux 5.18");
+		*remedy = "use a 5.18+ kernel with CONFIG_FPROBE=y; pwru falls back by itself";
+		break;
+	case ENOENT:
+	case ESRCH:
+		snprintf(brief, blen, "probe symbol not attachable (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen,
+			 "kprobe.multi could not resolve the probe symbol (%s): not in "
+			 "available_filter_functions",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+		break;
+	default:
+		snprintf(brief, blen, "kprobe.multi probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen, "kprobe.multi load or attach failed with %s",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+	}
+}
+
+/* Load probes skipped: what the kernel config must say. */
+static bool kmulti_assumed(const struct features *f)
+{
+	return feat__val(f, FEAT_CFG_FPROBE) == 1;
+}
+
 const struct backend_ops kprobe_multi_backend_ops = {
 	.name = "kprobe-multi",
+	.alias = "kprobe_multi",
 	.id = PWRU_BE_KPROBE_MULTI,
+	.probe = FEAT_PROBE_KPROBE_MULTI,
+	.needs_funcs = true,
+	.explain = explain_kmulti,
+	.assumed_from_config = kmulti_assumed,
 	.open = kmulti_open,
 	.attach = kmulti_attach,
 	.close = kmulti_close,

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "features_impl.h"
 #include "options.h"
 #include "pinned.h"
 #include "tracepoint.skel.h"
@@ -31,6 +32,16 @@ struct tp_backend {
 	size_t n;
 };
 
+/* kfree_skb gained its reason argument in 5.17: tell this object's BPF side. */
+static void tp_tune_cfg(const struct backend *b, struct pwru_cfg *cfg)
+{
+	const struct tp_backend *tb = b->priv;
+
+	for (size_t i = 0; i < tb->tps.n; i++)
+		if (!strcmp(tb->tps.v[i].name, "kfree_skb"))
+			cfg->kfree_has_reason = tb->tps.v[i].nr_args >= 3;
+}
+
 static int tp_open(struct backend *b, struct pwru_run *r)
 {
 	struct tp_backend *tb;
@@ -45,20 +56,10 @@ static int tp_open(struct backend *b, struct pwru_run *r)
 			     skb_tracepoints__scan_btf(r->btf, &tb->tps);
 	if (err)
 		return err;
-	/* kfree_skb gained its reason argument in 5.17 */
-	for (size_t i = 0; i < tb->tps.n; i++)
-		if (!strcmp(tb->tps.v[i].name, "kfree_skb"))
-			r->cfg.kfree_has_reason = tb->tps.v[i].nr_args >= 3;
-	tb->skel = PWRU_SKEL_OPEN(tracepoint_bpf, r);
+	tb->skel = PWRU_SKEL_OPEN(tracepoint_bpf, r, b);
 	if (!tb->skel)
 		return -errno;
-	err = pwru_obj__prepare(tb->skel->obj, r);
-	if (err)
-		return err;
-	err = tracepoint_bpf__load(tb->skel);
-	if (err)
-		return err;
-	return pwru_obj__fill_fds(tb->skel->obj, b);
+	return pwru_skel__load(tb->skel->skeleton, b);
 }
 
 static const struct bpf_program *template_for(struct tp_backend *tb, const struct skb_func *tp)
@@ -161,9 +162,49 @@ static void tp_close(struct backend *b)
 	b->nr_names = 0;
 }
 
+static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
+			  char *lng, size_t llen, const char **remedy)
+{
+	char eb[24];
+
+	if (feat__explain_eperm(f, "raw tracepoint", err, brief, blen, lng, llen, remedy))
+		return;
+	switch (err) {
+	case EINVAL:
+		snprintf(brief, blen, "raw tracepoints unknown to this kernel (needs 4.17+)");
+		snprintf(lng, llen,
+			 "BPF_PROG_TYPE_RAW_TRACEPOINT rejected (EINVAL): raw tracepoints came "
+			 "in Linux 4.17");
+		*remedy = "use the kprobe backend, or a 4.17+ kernel";
+		break;
+	case ENOENT:
+		snprintf(brief, blen, "tracepoint net_dev_queue not found");
+		snprintf(lng, llen,
+			 "raw tracepoint net_dev_queue not found (ENOENT): kernel without "
+			 "CONFIG_NET tracepoints?");
+		*remedy = NULL;
+		break;
+	default:
+		snprintf(brief, blen, "raw tracepoint probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
+		snprintf(lng, llen, "raw tracepoint load or attach failed with %s",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+	}
+}
+
+/* Load probes skipped: what the kernel config must say. */
+static bool tp_assumed(const struct features *f)
+{
+	return feat__val(f, FEAT_CFG_BPF_EVENTS) == 1 && f->kver >= PWRU_KVER(4, 17, 0);
+}
+
 const struct backend_ops tracepoint_backend_ops = {
 	.name = "tracepoint",
 	.id = PWRU_BE_TRACEPOINT,
+	.probe = FEAT_PROBE_RAW_TP,
+	.explain = explain_rawtp,
+	.assumed_from_config = tp_assumed,
+	.tune_cfg = tp_tune_cfg,
 	.open = tp_open,
 	.attach = tp_attach,
 	.close = tp_close,

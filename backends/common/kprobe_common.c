@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Shared by the kprobe and kprobe.multi backends; see kprobe_common.h. */
+/* Shared by the kprobe-based backends and probe-detect; see kprobe_common.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
@@ -31,6 +32,19 @@ int kp_template_of(const struct skb_func *f)
 	return -1;
 }
 
+struct bpf_program *kp_template_prog(struct bpf_object *obj, const char *prefix, int t)
+{
+	static const char *const suffix[KP_T__COUNT] = {
+		"skb1", "skb2", "skb3", "skb4", "skb5", "kfree_skb_reason", "sk_skb_reason_drop",
+	};
+	char name[64];
+
+	if (t < 0 || t >= KP_T__COUNT)
+		return NULL;
+	snprintf(name, sizeof(name), "%s_%s", prefix, suffix[t]);
+	return bpf_object__find_program_by_name(obj, name);
+}
+
 int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .perf_event.bpf_cookie = id);
@@ -46,6 +60,75 @@ int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd)
 		return -errno;
 	}
 	return ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) ? -errno : 0;
+}
+
+static int read_int(const char *path, int *v)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	*v = atoi(buf);
+	return 0;
+}
+
+static int perf_open(struct perf_event_attr *attr)
+{
+	int fd = syscall(__NR_perf_event_open, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int kp_pmu_type(void)
+{
+	int type, err = read_int(KPROBE_PMU_TYPE, &type);
+
+	return err ?: type;
+}
+
+int kp_pmu_open(int pmu_type, const char *sym)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .type = pmu_type };
+
+	attr.config1 = (__u64)(unsigned long)sym; /* the kernel resolves module symbols too */
+	return perf_open(&attr);
+}
+
+int kp_legacy_open(const char *tracefs, const char *event, const char *module, const char *sym,
+		   bool *created)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT };
+	char cmd[256], path[256];
+	int err, id;
+
+	*created = false;
+	if (module)
+		snprintf(cmd, sizeof(cmd), "p:kprobes/%s %s:%s\n", event, module, sym);
+	else
+		snprintf(cmd, sizeof(cmd), "p:kprobes/%s %s\n", event, sym);
+	err = kprobe_events__write(tracefs, cmd);
+	if (err)
+		return err;
+	*created = true;
+	snprintf(path, sizeof(path), "%s/events/kprobes/%s/id", tracefs, event);
+	err = read_int(path, &id);
+	if (err)
+		return err;
+	attr.config = id;
+	return perf_open(&attr);
+}
+
+void kp_legacy_remove(const char *tracefs, const char *event)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "-:kprobes/%s\n", event);
+	kprobe_events__write(tracefs, cmd);
 }
 
 int kprobe_events__tracefs(char *dir, size_t len)

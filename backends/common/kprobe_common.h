@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by the kprobe and kprobe.multi backends: templates, perf attach, kprobe_events. */
+/* Shared by the fentry, kprobe and kprobe.multi backends: templates, perf attach, kprobe_events. */
 #ifndef PWRU_KPROBE_COMMON_H
 #define PWRU_KPROBE_COMMON_H
 
@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+struct bpf_object;
+struct bpf_program;
 struct skb_func;
 
 /* the programs of kprobe_tmpl.bpf.h */
@@ -20,6 +22,8 @@ enum {
 
 /* The template for f, or -1 when its skb is beyond the 5th argument. */
 int kp_template_of(const struct skb_func *f);
+/* Template t of a skeleton whose programs are <prefix>_skb1 .. <prefix>_sk_skb_reason_drop. */
+struct bpf_program *kp_template_prog(struct bpf_object *obj, const char *prefix, int t);
 
 /*
  * Attach prog to the perf event pfd: a BPF link carrying the cookie when
@@ -27,6 +31,21 @@ int kp_template_of(const struct skb_func *f);
  * without a link. Returns 0 or a negative errno.
  */
 int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd);
+
+#define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
+
+/* The kprobe PMU's perf type (4.17+), or a negative errno. */
+int kp_pmu_type(void);
+/* A perf kprobe event on sym through the kprobe PMU: the fd or a negative errno. */
+int kp_pmu_open(int pmu_type, const char *sym);
+/*
+ * The legacy way: "p:kprobes/EVENT [MODULE:]SYM" into kprobe_events, then its
+ * perf event. *created says whether the event must be removed afterwards
+ * (kp_legacy_remove), also on failure. The fd or a negative errno.
+ */
+int kp_legacy_open(const char *tracefs, const char *event, const char *module, const char *sym,
+		   bool *created);
+void kp_legacy_remove(const char *tracefs, const char *event);
 
 /* The tracefs directory holding kprobe_events, or -ENOENT. */
 int kprobe_events__tracefs(char *dir, size_t len);

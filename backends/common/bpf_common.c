@@ -64,9 +64,10 @@ static int set_cfg(struct bpf_object *obj, const struct pwru_cfg *cfg)
 	return -ENOENT;
 }
 
-int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r)
+int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const struct backend *b)
 {
 	struct bpf_map *events = find_map(obj, "events");
+	struct pwru_cfg cfg = r->cfg;
 	int err;
 
 	if (!events)
@@ -88,7 +89,16 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r)
 		if (err)
 			return err;
 	}
-	return set_cfg(obj, &r->cfg);
+	if (b->ops && b->ops->tune_cfg)
+		b->ops->tune_cfg(b, &cfg);
+	return set_cfg(obj, &cfg);
+}
+
+int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b)
+{
+	int err = bpf_object__load_skeleton(s);
+
+	return err ?: pwru_obj__fill_fds(*s->obj, b);
 }
 
 int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b)

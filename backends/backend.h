@@ -15,8 +15,10 @@
 #include "event.h"
 #include "features.h"
 #include "funcs.h"
+#include "pinned.h"
 
 struct bpf_object;
+struct bpf_object_skeleton;
 struct bpf_program;
 struct bpf_prog_load_opts;
 struct btf;
@@ -64,15 +66,34 @@ struct backend {
 	struct attach_stats stats;
 };
 
+/*
+ * A backend: what it needs from the kernel (read by probe-detect's decisions,
+ * auto mode and `pwru check`, none of which names a backend) and how it runs.
+ */
 struct backend_ops {
-	const char *name;
-	enum pwru_backend id;
+	const char *name; /* "kprobe-multi" */
+	const char *alias; /* also accepted by --backend ("kprobe_multi"), or NULL */
+	enum pwru_backend id; /* its row in table.h */
+	int probe; /* enum feat_id of the load+attach probe that proves it works */
+	bool needs_vmlinux_btf; /* attaches by the kernel's own BTF ids: no other BTF will do */
+	bool needs_funcs; /* attaches to the discovered functions (r->funcs) */
+	/*
+	 * Its probe failed with err (positive errno; or needs_vmlinux_btf is
+	 * unmet): a short phrase for verdicts, a sentence for the report, a
+	 * static remedy or NULL.
+	 */
+	void (*explain)(const struct features *f, int err, char *brief, size_t blen, char *lng,
+			size_t llen, const char **remedy);
+	/* Load probes skipped: does the kernel config vouch for it? */
+	bool (*assumed_from_config)(const struct features *f);
+	/* Optional: adjust the BPF side's copy of the config after open (r->cfg stays as is). */
+	void (*tune_cfg)(const struct backend *b, struct pwru_cfg *cfg);
 	int (*open)(struct backend *b, struct pwru_run *r); /* open, configure, load */
 	int (*attach)(struct backend *b, struct pwru_run *r);
 	void (*close)(struct backend *b); /* detach and free */
 };
 
-/* NULL when the backend is not built into this binary */
+/* The row of table.h, or NULL for an id out of range. */
 const struct backend_ops *backend_ops_get(enum pwru_backend be);
 
 /* Record one target that could not be attached, grouped by reason. */
@@ -84,9 +105,30 @@ void attach_stats__print(const struct attach_stats *st, const char *what, FILE *
  * Shared plumbing for every backend's skeleton: rodata config, ring or perf
  * buffer sizing, and the fds the pipeline needs. Call before load.
  */
-int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r);
+int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const struct backend *b);
 /* after load */
 int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b);
+/*
+ * kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b): create, open (src/pinned.h:
+ * CO-RE or the pinned build) and prepare; NULL and errno on failure.
+ */
+#define PWRU_SKEL_OPEN(type, r, b)                                              \
+	({                                                                      \
+		struct type *__s = calloc(1, sizeof(*__s));                     \
+		int __e = __s ? type##__create_skeleton(__s) : -ENOMEM;         \
+									        \
+		__e = __e ?: pwru_skel__open(__s->skeleton, (r));               \
+		__e = __e ?: pwru_obj__prepare(__s->obj, (r), (b));             \
+		if (__e) {                                                      \
+			type##__destroy(__s);                                   \
+			__s = NULL;                                             \
+			errno = -__e;                                           \
+		}                                                               \
+		__s;                                                            \
+	})
+
+/* Load a prepared skeleton and fill b's fds from it. */
+int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b);
 
 /*
  * Load a copy of a loaded template program with its function-id placeholder

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "features_impl.h"
+#include "json_writer.h"
 
 static const char *how_name(enum feat_how how)
 {
@@ -92,132 +93,99 @@ static void text_report(const struct features *f, FILE *out)
 	fprintf(out, "\nauto would use: %s\n", explain);
 }
 
-static void json_str(FILE *out, const char *s)
+/* 1 true, 0 false, anything else (unknown) null */
+static void json_tristate(struct json_writer *w, int v)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
+	if (v == 1 || v == 0)
+		jsonw_bool(w, v);
+	else
+		jsonw_null(w);
 }
 
-static void json_bool(FILE *out, int v)
-{
-	fputs(v == 1 ? "true" : v == 0 ? "false" : "null", out);
-}
-
-static void json_kv(FILE *out, const char *indent, const char *k, const char *v, bool comma)
-{
-	fprintf(out, "%s\"%s\": ", indent, k);
-	json_str(out, v);
-	fputs(comma ? ",\n" : "\n", out);
-}
-
-static void json_feature(const struct features *f, FILE *out, enum feat_id id, bool comma)
+static void json_feature(const struct features *f, struct json_writer *w, enum feat_id id)
 {
 	const struct feat *ft = &f->f[id];
 	const char *en = ft->err ? feat__errno_name(ft->err) : NULL;
 
-	fputs("    ", out);
-	json_str(out, feat_info[id].key);
-	fputs(": {\"label\": ", out);
-	json_str(out, feat_info[id].label);
-	fputs(", \"value\": ", out);
+	jsonw_name(w, feat_info[id].key);
+	jsonw_start_object(w);
+	jsonw_string_field(w, "label", feat_info[id].label);
+	jsonw_name(w, "value");
 	if (id == FEAT_LOCKDOWN)
-		json_str(out, feat__lockdown_name(ft->val));
+		jsonw_string(w, feat__lockdown_name(ft->val));
 	else
-		json_bool(out, ft->val);
-	fprintf(out, ", \"how\": \"%s\", \"errno\": ", how_name(ft->how));
+		json_tristate(w, ft->val);
+	jsonw_string_field(w, "how", how_name(ft->how));
+	jsonw_name(w, "errno");
 	if (ft->err)
-		fprintf(out, "%d", ft->err);
+		jsonw_int(w, ft->err);
 	else
-		fputs("null", out);
-	fputs(", \"errno_name\": ", out);
-	json_str(out, en);
-	fputs(", \"detail\": ", out);
-	json_str(out, ft->detail);
-	fputs(", \"remedy\": ", out);
-	json_str(out, ft->val == 1 ? NULL : ft->remedy);
-	fputs(comma ? "},\n" : "}\n", out);
+		jsonw_null(w);
+	jsonw_string_field(w, "errno_name", en);
+	jsonw_string_field(w, "detail", ft->detail);
+	jsonw_string_field(w, "remedy", ft->val == 1 ? NULL : ft->remedy);
+	jsonw_end_object(w);
+}
+
+static void json_kernel(const struct features *f, struct json_writer *w)
+{
+	char kv[32];
+
+	jsonw_name(w, "kernel");
+	jsonw_start_object(w);
+	jsonw_string_field(w, "release", f->release);
+	jsonw_string_field(w, "version", f->version);
+	jsonw_string_field(w, "version_signature",
+			   f->version_signature[0] ? f->version_signature : NULL);
+	snprintf(kv, sizeof(kv), "%u.%u.%u", f->kver >> 16, (f->kver >> 8) & 0xff, f->kver & 0xff);
+	jsonw_string_field(w, "version_code", kv);
+	jsonw_string_field(w, "config_source", f->config_source[0] ? f->config_source : NULL);
+	jsonw_string_field(w, "kernel_btf", f->kernel_btf[0] ? f->kernel_btf : NULL);
+	jsonw_string_field(w, "tracefs", f->tracefs[0] ? f->tracefs : NULL);
+	jsonw_string_field(w, "lockdown", feat__lockdown_name(f->f[FEAT_LOCKDOWN].val));
+	jsonw_bool_field(w, "vmlinux_btf", features__has_vmlinux_btf(f));
+	jsonw_bool_field(w, "ringbuf", features__has_ringbuf(f));
+	jsonw_bool_field(w, "attach_cookie", features__has_attach_cookie(f));
+	jsonw_bool_field(w, "get_func_ip", features__has_get_func_ip(f));
+	jsonw_bool_field(w, "kprobe_pmu", features__has_kprobe_pmu(f));
+	jsonw_end_object(w);
 }
 
 static void json_report(const struct features *f, FILE *out)
 {
-	char why[192], explain[640], kv[32];
+	char why[192], explain[640];
+	struct json_writer w;
 	const char *rem;
 	int i, pick;
 	bool ok;
 
-	fputs("{\n", out);
-	json_kv(out, "  ", "source", f->source, true);
-	fputs("  \"kernel\": {\n", out);
-	json_kv(out, "    ", "release", f->release, true);
-	json_kv(out, "    ", "version", f->version, true);
-	json_kv(out, "    ", "version_signature",
-		f->version_signature[0] ? f->version_signature : NULL, true);
-	snprintf(kv, sizeof(kv), "%u.%u.%u", f->kver >> 16, (f->kver >> 8) & 0xff, f->kver & 0xff);
-	json_kv(out, "    ", "version_code", kv, true);
-	json_kv(out, "    ", "config_source", f->config_source[0] ? f->config_source : NULL,
-		true);
-	json_kv(out, "    ", "kernel_btf", f->kernel_btf[0] ? f->kernel_btf : NULL, true);
-	json_kv(out, "    ", "tracefs", f->tracefs[0] ? f->tracefs : NULL, true);
-	json_kv(out, "    ", "lockdown", feat__lockdown_name(f->f[FEAT_LOCKDOWN].val), true);
-	fputs("    \"vmlinux_btf\": ", out);
-	json_bool(out, features__has_vmlinux_btf(f));
-	fputs(",\n    \"ringbuf\": ", out);
-	json_bool(out, features__has_ringbuf(f));
-	fputs(",\n    \"attach_cookie\": ", out);
-	json_bool(out, features__has_attach_cookie(f));
-	fputs(",\n    \"get_func_ip\": ", out);
-	json_bool(out, features__has_get_func_ip(f));
-	fputs(",\n    \"kprobe_pmu\": ", out);
-	json_bool(out, features__has_kprobe_pmu(f));
-	fputs("\n  },\n  \"features\": {\n", out);
+	jsonw_init(&w, out);
+	jsonw_pretty(&w, 2);
+	jsonw_short_escapes(&w, true);
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "source", f->source);
+	json_kernel(f, &w);
+	jsonw_name(&w, "features");
+	jsonw_start_object(&w);
 	for (i = 0; i < FEAT__COUNT; i++)
-		json_feature(f, out, i, i + 1 < FEAT__COUNT);
-	fputs("  },\n  \"backends\": {\n", out);
+		json_feature(f, &w, i);
+	jsonw_end_object(&w);
+	jsonw_name(&w, "backends");
+	jsonw_start_object(&w);
 	for (i = 0; i < PWRU_BE__COUNT; i++) {
 		ok = features__usable(f, i, why, sizeof(why), &rem);
-		fprintf(out, "    \"%s\": {\"usable\": %s, \"reason\": ", pwru_backend_name(i),
-			ok ? "true" : "false");
-		json_str(out, why);
-		fputs(", \"remedy\": ", out);
-		json_str(out, ok ? NULL : rem);
-		fputs(i + 1 < PWRU_BE__COUNT ? "},\n" : "}\n", out);
+		jsonw_name(&w, pwru_backend_name(i));
+		jsonw_start_object(&w);
+		jsonw_bool_field(&w, "usable", ok);
+		jsonw_string_field(&w, "reason", why);
+		jsonw_string_field(&w, "remedy", ok ? NULL : rem);
+		jsonw_end_object(&w);
 	}
+	jsonw_end_object(&w);
 	pick = features__pick(f, explain, sizeof(explain));
-	fputs("  },\n  \"auto\": ", out);
-	json_str(out, pick < 0 ? NULL : pwru_backend_name(pick));
-	fputs(",\n", out);
-	json_kv(out, "  ", "auto_explain", explain, false);
-	fputs("}\n", out);
+	jsonw_string_field(&w, "auto", pick < 0 ? NULL : pwru_backend_name(pick));
+	jsonw_string_field(&w, "auto_explain", explain);
+	jsonw_end_object(&w);
 }
 
 /*

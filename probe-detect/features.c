@@ -29,6 +29,7 @@
 
 #include "features_impl.h"
 #include "kprobe_common.h"
+#include "verifier_log.h"
 #include "pinned.h"
 
 #ifndef CAP_PERFMON
@@ -530,21 +531,14 @@ static int load(struct features *f, enum bpf_prog_type type, enum bpf_attach_typ
 }
 
 /* The last non-empty line of a verifier log, for the detail column. */
-static const char *log_tail(char *log)
-{
-	char *end = log + strlen(log), *p;
-
-	while (end > log && (end[-1] == '\n' || end[-1] == ' '))
-		*--end = '\0';
-	p = strrchr(log, '\n');
-	return p ? p + 1 : log;
-}
-
 static void probe_result(struct features *f, enum feat_id id, int err, const char *stage,
 			 char *log)
 {
-	char why[256];
-	const char *rem, *tail = log ? log_tail(log) : "";
+	char why[256], tail[192] = "";
+	const char *rem;
+
+	if (log)
+		verifier_log__tail(log, tail, sizeof(tail), 1);
 
 	if (!err) {
 		set(f, id, 1, FEAT_HOW_PROBE, 0, NULL, "%s", stage);

@@ -237,7 +237,7 @@ void skb_funcs__free(struct skb_funcs *f)
 
 /* ---- name filter ---- */
 
-static int regex_compile(regex_t *re, const char *pattern)
+int skb_funcs__regex_compile(regex_t *re, const char *pattern)
 {
 	size_t len = strlen(pattern) + 5;
 	char *anchored = malloc(len);
@@ -254,7 +254,7 @@ static int regex_compile(regex_t *re, const char *pattern)
 int skb_funcs__regex_error(const char *pattern, char *buf, size_t len)
 {
 	regex_t re;
-	int rc = regex_compile(&re, pattern);
+	int rc = skb_funcs__regex_compile(&re, pattern);
 
 	if (rc == 0) {
 		regfree(&re);
@@ -271,7 +271,7 @@ static int filter_by_regex(struct skb_funcs *f, const char *pattern)
 	size_t i, k = 0;
 	regex_t re;
 
-	if (regex_compile(&re, pattern))
+	if (skb_funcs__regex_compile(&re, pattern))
 		return -EINVAL;
 	for (i = 0; i < f->n; i++) {
 		if (regexec(&re, f->v[i].name, 0, NULL, 0) == 0)
@@ -547,7 +547,7 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 
 	/* Fail on a bad regex before any expensive work. */
 	if (o->filter_func) {
-		if (regex_compile(&re, o->filter_func))
+		if (skb_funcs__regex_compile(&re, o->filter_func))
 			return -EINVAL;
 		regfree(&re);
 	}

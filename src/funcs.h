@@ -4,6 +4,7 @@
 #define PWRU_FUNCS_H
 
 #include <stdbool.h>
+#include <regex.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -55,5 +56,10 @@ void skb_funcs__free(struct skb_funcs *f);
  * regerror()'s message in buf.
  */
 int skb_funcs__regex_error(const char *pattern, char *buf, size_t len);
+/*
+ * Compile a --filter-func pattern the one way every user matches names: the
+ * whole name, POSIX extended. regcomp()'s return value.
+ */
+int skb_funcs__regex_compile(regex_t *re, const char *pattern);
 
 #endif /* PWRU_FUNCS_H */

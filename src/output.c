@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_writer.h"
 #include "output.h"
 #include "ksyms.h"
 #include "drop_reason.h"
@@ -190,22 +191,6 @@ static void abs_time(const struct out_ctx *c, __u64 ts, char *buf, size_t len)
 	snprintf(buf, len, "%s.%03lld", tmp, (long long)(ns % 1000000000LL) / 1000000);
 }
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 void output__header(const struct out_ctx *c, FILE *out)
 {
 	if (c->json)
@@ -269,87 +254,91 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	return 0;
 }
 
-static void json_tuple(const struct pwru_event *ev, FILE *out)
+static void json_tuple(const struct pwru_event *ev, struct json_writer *w)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 	const struct pwru_tuple *t = &ev->tuple;
 
 	addr_str(ev, t->saddr, s, sizeof(s));
 	addr_str(ev, t->daddr, d, sizeof(d));
-	fprintf(out, ",\"tuple\":{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u,"
-		     "\"proto\":%u",
-		s, d, t->sport, t->dport, t->l4_proto);
+	jsonw_name(w, "tuple");
+	jsonw_start_object(w);
+	jsonw_string_field(w, "saddr", s);
+	jsonw_string_field(w, "daddr", d);
+	jsonw_uint_field(w, "sport", t->sport);
+	jsonw_uint_field(w, "dport", t->dport);
+	jsonw_uint_field(w, "proto", t->l4_proto);
 	if (t->l4_proto == IPPROTO_TCP)
-		fprintf(out, ",\"tcp_flags\":%u", t->tcp_flags);
-	fputc('}', out);
+		jsonw_uint_field(w, "tcp_flags", t->tcp_flags);
+	jsonw_end_object(w);
 }
 
-static void json_stack(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+static void json_stack(struct out_ctx *c, const struct pwru_event *ev, struct json_writer *w)
 {
 	char sym[128];
 
 	if (!c->nr_ips)
 		return;
-	fputs(",\"stack\":[", out);
-	for (int i = 0; i < c->nr_ips; i++) {
-		if (i)
-			fputc(',', out);
-		json_str(out, ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
-	}
-	fputc(']', out);
+	jsonw_name(w, "stack");
+	jsonw_start_array(w);
+	for (int i = 0; i < c->nr_ips; i++)
+		jsonw_string(w, ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
+	jsonw_end_array(w);
 }
 
 static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
+	struct json_writer w;
 	char buf[192];
 	__u64 caller;
 
-	fprintf(out, "{\"skb\":\"%#llx\",\"cpu\":%u,", (unsigned long long)ev->skb, ev->cpu);
+	jsonw_init(&w, out);
+	jsonw_start_object(&w);
+	snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)ev->skb);
+	jsonw_string_field(&w, "skb", buf);
+	jsonw_uint_field(&w, "cpu", ev->cpu);
 	process_str(ev, buf, sizeof(buf));
-	fputs("\"process\":", out);
-	json_str(out, buf);
-	fputs(",\"func\":", out);
-	json_str(out, output__func(c, ev, buf, sizeof(buf)));
-	fprintf(out, ",\"kind\":\"%s\"", ev->kind == PWRU_EV_TRACEPOINT ? "tracepoint" : "func");
+	jsonw_string_field(&w, "process", buf);
+	jsonw_string_field(&w, "func", output__func(c, ev, buf, sizeof(buf)));
+	jsonw_string_field(&w, "kind", ev->kind == PWRU_EV_TRACEPOINT ? "tracepoint" : "func");
 	if (c->caller) {
 		caller = ev->flags & PWRU_F_HAS_CALLER ? ev->caller : caller_from_stack(c, ev);
-		if (caller) {
-			fputs(",\"caller_func\":", out);
-			json_str(out, ksyms__format(c->ksyms, caller, buf, sizeof(buf)));
-		}
+		if (caller)
+			jsonw_string_field(&w, "caller_func",
+					   ksyms__format(c->ksyms, caller, buf, sizeof(buf)));
 	}
-	if (c->ts == TS_CURRENT)
-		fprintf(out, ",\"time\":%llu", (unsigned long long)ev->ts);
-	else if (c->ts == TS_RELATIVE)
-		fprintf(out, ",\"time\":%llu", (unsigned long long)relative_ts(c, ev));
-	else if (c->ts == TS_ABSOLUTE) {
+	if (c->ts == TS_CURRENT) {
+		jsonw_uint_field(&w, "time", ev->ts);
+	} else if (c->ts == TS_RELATIVE) {
+		jsonw_uint_field(&w, "time", relative_ts(c, ev));
+	} else if (c->ts == TS_ABSOLUTE) {
 		abs_time(c, ev->ts, buf, sizeof(buf));
-		fprintf(out, ",\"time\":\"%s\"", buf);
+		jsonw_string_field(&w, "time", buf);
 	}
 	if (c->meta) {
-		fprintf(out, ",\"netns\":%u,\"mark\":%u,\"iface\":", ev->netns, ev->mark);
-		json_str(out, ev->ifname[0] ? ev->ifname : "");
-		fprintf(out, ",\"ifindex\":%u,\"proto\":%u,\"mtu\":%u,\"len\":%u", ev->ifindex,
-			ev->proto, ev->mtu, ev->len);
+		jsonw_uint_field(&w, "netns", ev->netns);
+		jsonw_uint_field(&w, "mark", ev->mark);
+		jsonw_string_field(&w, "iface", ev->ifname[0] ? ev->ifname : "");
+		jsonw_uint_field(&w, "ifindex", ev->ifindex);
+		jsonw_uint_field(&w, "proto", ev->proto);
+		jsonw_uint_field(&w, "mtu", ev->mtu);
+		jsonw_uint_field(&w, "len", ev->len);
 	}
 	if (ev->flags & PWRU_F_HAS_TUPLE)
-		json_tuple(ev, out);
+		json_tuple(ev, &w);
 	if (ev->flags & PWRU_F_HAS_DROP) {
 		const char *r = drop_reasons__name(c->reasons, ev->drop_reason);
 
-		fprintf(out, ",\"drop_reason_code\":%u", ev->drop_reason);
-		if (r) {
-			fputs(",\"drop_reason\":", out);
-			json_str(out, r);
-		}
-		if (ev->location) {
-			fputs(",\"location\":", out);
-			json_str(out, ksyms__format(c->ksyms, ev->location, buf, sizeof(buf)));
-		}
+		jsonw_uint_field(&w, "drop_reason_code", ev->drop_reason);
+		if (r)
+			jsonw_string_field(&w, "drop_reason", r);
+		if (ev->location)
+			jsonw_string_field(&w, "location",
+					   ksyms__format(c->ksyms, ev->location, buf, sizeof(buf)));
 	}
 	if (c->stack)
-		json_stack(c, ev, out);
-	fputs("}\n", out);
+		json_stack(c, ev, &w);
+	jsonw_end_object(&w);
 	return 0;
 }
 

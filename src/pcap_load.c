@@ -24,6 +24,7 @@
 #include <linux/bpf.h>
 
 #include "pcap.h"
+#include "verifier_log.h"
 
 enum attach_kind { AT_NONE, AT_RAW_TP, AT_KPROBE, AT_KRETPROBE, AT_KMULTI, AT_KRETMULTI, AT_TRACE };
 
@@ -233,35 +234,6 @@ int pcap_filter__last_error(char *err, size_t len)
 	return last_err;
 }
 
-/* The last few non-empty lines of a verifier log, joined with " | ". */
-static void log_tail(const char *log, char *out, size_t len, int lines)
-{
-	const char *end = log + strlen(log), *p = end;
-	int n = 0;
-
-	while (p > log && (p[-1] == '\n' || p[-1] == ' '))
-		p--;
-	end = p;
-	while (p > log && n < lines) {
-		p--;
-		if (*p == '\n' && p + 1 < end && p[1] != '\n')
-			n++;
-	}
-	if (*p == '\n')
-		p++;
-	for (size_t o = 0; len && p < end && o + 4 < len; p++) {
-		if (*p == '\n') {
-			if (p[1] == '\n')
-				continue;
-			memcpy(out + o, " | ", 3);
-			o += 3;
-		} else {
-			out[o++] = *p;
-		}
-		out[o] = '\0';
-	}
-}
-
 /*
  * main: call L2(args[0..2]), call L3(args[0..2]), return the sum. The stubs
  * are the same marker + exit that clang emits for body.bpf.h's stubs.
@@ -322,7 +294,7 @@ bool pcap_filter__rejected(char *err, size_t len)
 		ours |= (size_t)idx >= cur_where.start[i] && (size_t)idx < cur_where.end[i];
 	if (!ours || !err)
 		return ours;
-	log_tail(vlog, tail, sizeof(tail), 3);
+	verifier_log__tail(vlog, tail, sizeof(tail), 3);
 	snprintf(err, len, "the kernel verifier rejected program %s with the filter: %s", cur_prog,
 		 tail);
 	return true;
@@ -355,7 +327,7 @@ int pcap_filter__verify(const struct pwru_pcap *f, char *err, size_t len)
 		close(fd);
 	/* no log: this kernel cannot load the check program at all (type, privileges) */
 	if (ret && log[0] && !strstr(log, "unknown#")) {
-		log_tail(log, tail, sizeof(tail), 3);
+		verifier_log__tail(log, tail, sizeof(tail), 3);
 		snprintf(err, len, "the kernel verifier rejected the translated filter: %s", tail);
 	} else {
 		ret = 0;

@@ -115,7 +115,6 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 	struct tp_backend *tb = b->priv;
 	regex_t re, *rep = NULL;
 	struct timespec t0, t1;
-	char pat[512];
 
 	tb->names = calloc(tb->tps.n + 1, sizeof(*tb->names));
 	tb->prog_fds = calloc(tb->tps.n + 1, sizeof(int));
@@ -123,8 +122,7 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 	if (!tb->names || !tb->prog_fds || !tb->link_fds)
 		return -ENOMEM;
 	if (r->opts->filter_func) {
-		snprintf(pat, sizeof(pat), "^(%s)$", r->opts->filter_func);
-		if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB))
+		if (skb_funcs__regex_compile(&re, r->opts->filter_func))
 			return -EINVAL;
 		rep = &re;
 	}

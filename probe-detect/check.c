@@ -42,18 +42,13 @@ static const char *how_name(enum feat_how how)
 	}
 }
 
-static bool is_probe(enum feat_id id)
-{
-	return id >= FEAT_PROBE_FENTRY && id <= FEAT_PROBE_RAW_TP;
-}
-
 static const char *status(const struct features *f, enum feat_id id)
 {
 	const struct feat *ft = &f->f[id];
 
 	if (id == FEAT_LOCKDOWN)
 		return feat__lockdown_name(ft->val);
-	if (is_probe(id))
+	if (feat__is_probe(id))
 		return ft->val == 1 ? "ok" : ft->val == 0 ? "FAILED" : "skipped";
 	return ft->val == 1 ? "yes" : ft->val == 0 ? "no" : "unknown";
 }
@@ -72,11 +67,13 @@ static void text_report(const struct features *f, FILE *out)
 	fprintf(out, "\n%-40s %-10s %-7s %s\n", "REQUIREMENT", "STATUS", "HOW", "DETAIL");
 	for (i = 0; i < FEAT__COUNT; i++) {
 		const struct feat *ft = &f->f[i];
+		char detail[sizeof(ft->detail)];
 
+		feat__detail(f, i, detail, sizeof(detail), &rem);
 		fprintf(out, "%-40s %-10s %-7s %s\n", feat_info[i].label, status(f, i),
-			how_name(ft->how), ft->detail[0] ? ft->detail : "-");
-		if (ft->remedy && ft->val != 1)
-			fprintf(out, "%-40s %-10s %-7s remedy: %s\n", "", "", "", ft->remedy);
+			how_name(ft->how), detail[0] ? detail : "-");
+		if (rem && ft->val != 1)
+			fprintf(out, "%-40s %-10s %-7s remedy: %s\n", "", "", "", rem);
 	}
 	fprintf(out, "\nBACKENDS\n");
 	for (i = 0; i < PWRU_BE__COUNT; i++) {
@@ -105,8 +102,10 @@ static void json_tristate(struct json_writer *w, int v)
 static void json_feature(const struct features *f, struct json_writer *w, enum feat_id id)
 {
 	const struct feat *ft = &f->f[id];
-	const char *en = ft->err ? feat__errno_name(ft->err) : NULL;
+	const char *en = ft->err ? feat__errno_name(ft->err) : NULL, *rem;
+	char detail[sizeof(ft->detail)];
 
+	feat__detail(f, id, detail, sizeof(detail), &rem);
 	jsonw_name(w, feat_info[id].key);
 	jsonw_start_object(w);
 	jsonw_string_field(w, "label", feat_info[id].label);
@@ -122,8 +121,8 @@ static void json_feature(const struct features *f, struct json_writer *w, enum f
 	else
 		jsonw_null(w);
 	jsonw_string_field(w, "errno_name", en);
-	jsonw_string_field(w, "detail", ft->detail);
-	jsonw_string_field(w, "remedy", ft->val == 1 ? NULL : ft->remedy);
+	jsonw_string_field(w, "detail", detail);
+	jsonw_string_field(w, "remedy", ft->val == 1 ? NULL : rem);
 	jsonw_end_object(w);
 }
 

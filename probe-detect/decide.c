@@ -280,6 +280,40 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 		*remedy = rem;
 }
 
+bool feat__is_probe(enum feat_id id)
+{
+	return backend_of_probe(id);
+}
+
+void feat__detail(const struct features *f, enum feat_id id, char *buf, size_t len,
+		  const char **remedy)
+{
+	const struct feat *ft = &f->f[id];
+	const char *en, *rem;
+	char why[256];
+
+	if (!feat__is_probe(id)) {
+		snprintf(buf, len, "%s", ft->detail);
+		*remedy = ft->remedy;
+		return;
+	}
+	feat__explain(f, id, NULL, 0, why, sizeof(why), &rem);
+	*remedy = rem;
+	/* profiles carry their explanation (or an override) in detail already */
+	if (ft->how != FEAT_HOW_PROBE || ft->val != 0) {
+		snprintf(buf, len, "%s", ft->detail);
+		return;
+	}
+	if (!strcmp(ft->detail, "skipped")) {
+		snprintf(buf, len, "not tried: %s", why);
+		return;
+	}
+	en = feat__errno_name(ft->err);
+	snprintf(buf, len, "%s %s: %s%s%s", ft->detail, en ? en : strerror(ft->err), why,
+		 ft->log[0] ? "; verifier: " : (ft->detail[0] == 'l' ? " (empty verifier log)" : ""),
+		 ft->log);
+}
+
 static bool has_any_btf(const struct features *f)
 {
 	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1 ||

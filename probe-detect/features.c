@@ -30,7 +30,6 @@
 #include "features_impl.h"
 #include "kprobe_common.h"
 #include "verifier_log.h"
-#include "pinned.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -58,6 +57,9 @@ struct features *features__new(void)
 
 void features__free(struct features *f)
 {
+	/* what probing mounted is unmounted when its findings go (f->tracefs was in use until now) */
+	if (f && f->mounted_tracefs)
+		umount2(f->tracefs, MNT_DETACH);
 	free(f);
 }
 
@@ -185,7 +187,7 @@ static int count_module_btf(void)
  * Only for a kernel without BTF, and only for exactly this release: a build
  * for another release would read every field at the wrong offset.
  */
-static void probe_pinned(struct features *f)
+static void probe_pinned(struct features *f, const struct probe_opts *o)
 {
 	char why[sizeof(f->f[0].detail)];
 	int err;
@@ -195,7 +197,12 @@ static void probe_pinned(struct features *f)
 		    "not looked for: the kernel has BTF");
 		return;
 	}
-	err = pinned__find(f->release, f->pinned, sizeof(f->pinned), why, sizeof(why));
+	if (!o->find_pinned) {
+		set(f, FEAT_BTF_PINNED, -1, FEAT_HOW_UNKNOWN, 0, NULL,
+		    "not looked for: no pinned builds in this program");
+		return;
+	}
+	err = o->find_pinned(f->release, f->pinned, sizeof(f->pinned), why, sizeof(why));
 	if (!err) {
 		set(f, FEAT_BTF_PINNED, 1, FEAT_HOW_FILE, 0, NULL, "%s", why);
 		return;
@@ -208,8 +215,9 @@ static void probe_pinned(struct features *f)
 	    "%s", why);
 }
 
-static void probe_btf(struct features *f, const char *ext)
+static void probe_btf(struct features *f, const struct probe_opts *o)
 {
+	const char *ext = o->kernel_btf;
 	struct btf *btf;
 	int n, err;
 
@@ -227,7 +235,7 @@ static void probe_btf(struct features *f, const char *ext)
 		    "no module BTF in /sys/kernel/btf");
 	if (!ext) {
 		set(f, FEAT_BTF_EXTERNAL, 0, FEAT_HOW_UNKNOWN, 0, NULL, "no --kernel-btf given");
-		probe_pinned(f);
+		probe_pinned(f, o);
 		return;
 	}
 	set(f, FEAT_BTF_PINNED, -1, FEAT_HOW_UNKNOWN, 0, NULL, "not looked for: --kernel-btf given");
@@ -375,7 +383,11 @@ static void probe_tracefs(struct features *f)
 		set(f, FEAT_TRACEFS, 1, FEAT_HOW_FILE, 0, NULL, "through debugfs at %s",
 		    f->tracefs);
 	} else if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
-		/* left mounted on purpose: legacy kprobes and libbpf need it */
+		/*
+		 * Kept while f lives, as a run needs it for legacy kprobes and
+		 * available_filter_functions; features__free() unmounts it.
+		 */
+		f->mounted_tracefs = true;
 		snprintf(f->tracefs, sizeof(f->tracefs), "/sys/kernel/tracing");
 		set(f, FEAT_TRACEFS, 1, FEAT_HOW_PROBE, 0, NULL,
 		    "was not mounted; pwru mounted it at /sys/kernel/tracing");
@@ -531,29 +543,20 @@ static int load(struct features *f, enum bpf_prog_type type, enum bpf_attach_typ
 }
 
 /* The last non-empty line of a verifier log, for the detail column. */
+/*
+ * Record a load+attach probe as facts: the stage it reached (its success
+ * text when err is 0), the errno and the verifier's last line. What they
+ * mean is decide.c's job (feat__detail()), at report time.
+ */
 static void probe_result(struct features *f, enum feat_id id, int err, const char *stage,
 			 char *log)
 {
-	char why[256], tail[192] = "";
-	const char *rem;
+	struct feat *ft = &f->f[id];
 
-	if (log)
-		verifier_log__tail(log, tail, sizeof(tail), 1);
-
-	if (!err) {
-		set(f, id, 1, FEAT_HOW_PROBE, 0, NULL, "%s", stage);
-		return;
-	}
-	f->f[id].val = 0;
-	f->f[id].err = err;
-	feat__explain(f, id, NULL, 0, why, sizeof(why), &rem);
-	if (!strcmp(stage, "skipped")) {
-		set(f, id, 0, FEAT_HOW_PROBE, err, rem, "not tried: %s", why);
-		return;
-	}
-	set(f, id, 0, FEAT_HOW_PROBE, err, rem, "%s %s: %s%s%s", stage,
-	    feat__errno_name(err) ? feat__errno_name(err) : strerror(err), why,
-	    *tail ? "; verifier: " : (stage[0] == 'l' ? " (empty verifier log)" : ""), tail);
+	set(f, id, !err, FEAT_HOW_PROBE, err, NULL, "%s", stage);
+	ft->log[0] = '\0';
+	if (err && log)
+		verifier_log__tail(log, ft->log, sizeof(ft->log), 1);
 }
 
 static void probe_fentry(struct features *f, char *log, size_t log_len)
@@ -703,7 +706,7 @@ int features__probe(struct features *f, const struct probe_opts *o)
 	old = libbpf_set_print(silent);
 	probe_kernel(f);
 	probe_config(f);
-	probe_btf(f, o->kernel_btf);
+	probe_btf(f, o);
 	probe_privs(f);
 	probe_lockdown(f);
 	probe_tracefs(f);

@@ -72,6 +72,7 @@ struct features {
 	char pinned[256]; /* directory of the pinned build in use, or "" */
 	char tracefs[128]; /* mount point, or "" */
 	char debugfs[128];
+	bool mounted_tracefs; /* probing mounted tracefs at tracefs: features__free() unmounts it */
 	char error[160]; /* why features__load_profile() failed, "" otherwise */
 	struct feat f[FEAT__COUNT];
 };
@@ -94,26 +95,6 @@ const char *feat__lockdown_name(int mode);
 /* Find a feature by key; -ENOENT if none. */
 int feat__find(const char *key);
 
-/*
- * What the outcome of feature id means on this kernel: a short phrase for
- * verdicts ("no CONFIG_FPROBE"), a longer sentence for the report, and a
- * remedy (static or NULL). Either buffer may be NULL.
- */
-void feat__explain(const struct features *f, enum feat_id id, char *brief, size_t brief_len,
-		   char *lng, size_t lng_len, const char **remedy);
-
-static inline int feat__val(const struct features *f, enum feat_id id)
-{
-	return f->f[id].val;
-}
-
-/* "EPERM", or "errno N" in buf */
-const char *feat__ename(int err, char *buf, size_t len);
-/*
- * EPERM and EACCES mean the same for every probe: who said no (privileges,
- * lockdown, a policy). False, and nothing written, for any other err.
- */
-bool feat__explain_eperm(const struct features *f, const char *what, int err, char *brief,
-			 size_t blen, char *lng, size_t llen, const char **remedy);
+#include "decide_impl.h"
 
 #endif /* PWRU_FEATURES_IMPL_H */

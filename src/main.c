@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "pinned.h"
 #include "features.h"
 #include "options.h"
 #include "trace.h"
@@ -20,7 +21,7 @@ static int print_version(void)
 
 static int run_check(const struct options *o)
 {
-	struct probe_opts po = { .kernel_btf = o->kernel_btf };
+	struct probe_opts po = { .kernel_btf = o->kernel_btf, .find_pinned = pinned__find };
 	struct features *f = features__new();
 	int rc;
 

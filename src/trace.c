@@ -416,7 +416,8 @@ static int setup_pcap(struct trace *t)
 
 static int prepare(struct trace *t)
 {
-	struct probe_opts po = { .kernel_btf = t->o->kernel_btf };
+	struct probe_opts po = { .kernel_btf = t->o->kernel_btf,
+				.find_pinned = pinned__find };
 	const char *pinned = "";
 	int err;
 

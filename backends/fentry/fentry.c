@@ -21,7 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
-#include "features_impl.h"
+#include "decide_impl.h"
 #include "options.h"
 #include "pinned.h"
 #include "fentry.skel.h"

@@ -28,7 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
-#include "features_impl.h"
+#include "decide_impl.h"
 #include "kprobe_common.h"
 #include "mass_attach.h"
 #include "pinned.h"

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pure decisions on the facts of probe.h (decide.c): backend names, which
+ * backends are usable and why, which one auto mode takes, and the kernel
+ * facts a run needs. Backends are read from their ops (backends/backend.h).
+ */
+#ifndef PWRU_DECIDE_H
+#define PWRU_DECIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "probe.h"
+#include "table.h" /* enum pwru_backend */
+
+const char *pwru_backend_name(enum pwru_backend be); /* "kprobe-multi", ... */
+/* accepts "fentry", "kprobe-multi" (and "kprobe_multi"), "kprobe", "tracepoint"; -EINVAL otherwise */
+int pwru_backend_parse(const char *s);
+
+/*
+ * Is this backend usable? On false, why (one line) and remedy are filled.
+ * remedy may be set to NULL when there is nothing the user can do.
+ * On true, why gets a short note (e.g. "load+attach probe succeeded") and
+ * remedy is NULL. why and remedy may be NULL.
+ */
+bool features__usable(const struct features *f, enum pwru_backend be, char *why,
+		      size_t why_len, const char **remedy);
+/*
+ * Auto selection: the first usable backend in preference order, or -ENOENT.
+ * explain gets one line naming the choice and why better ones were skipped:
+ * "tracepoint (fentry: ...; kprobe-multi: ...; kprobe: ...)", or
+ * "none (fentry: ...; ...; tracepoint: ...)" when nothing is usable.
+ */
+int features__pick(const struct features *f, char *explain, size_t explain_len);
+
+/* kernel facts the run-time needs */
+bool features__has_ringbuf(const struct features *f);
+bool features__has_vmlinux_btf(const struct features *f);
+bool features__has_attach_cookie(const struct features *f);
+bool features__has_get_func_ip(const struct features *f);
+bool features__has_kprobe_pmu(const struct features *f);
+/*
+ * Directory of the pinned build for this release when the kernel has no BTF
+ * and no --kernel-btf was given, else NULL; *detail (may be NULL) gets the
+ * one-line finding either way ("none for 6.12.1 in DIR (it has: ...)").
+ */
+const char *features__pinned_dir(const struct features *f, const char **detail);
+
+#endif /* PWRU_DECIDE_H */

@@ -18,7 +18,7 @@ endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # -iquote: probe-detect/features.h must not shadow glibc <features.h>
-INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote backends -iquote backends/common -iquote probe-detect \
+INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote src/discovery -iquote src/pcap -iquote backends -iquote backends/common -iquote probe-detect \
 	    -I/usr/include/traceevent
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \

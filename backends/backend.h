@@ -34,7 +34,7 @@ struct pwru_run {
 	const char *pinned_dir; /* no kernel BTF: the pinned build for this release (src/pinned.h) */
 	struct btf *btf; /* vmlinux BTF (or --kernel-btf) */
 	struct skb_funcs funcs; /* function targets; func_id indexes it */
-	const struct pwru_pcap *pcap; /* compiled pcap filter, or NULL (src/pcap.h) */
+	const struct pwru_pcap *pcap; /* compiled pcap filter, or NULL (src/pcap/pcap.h) */
 	bool perfbuf; /* no BPF ring buffer (before 5.8) */
 	__u32 ringbuf_bytes;
 };

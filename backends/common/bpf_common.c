@@ -83,7 +83,7 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const st
 	}
 	if (err)
 		return err;
-	/* the splice happens in libbpf's load (src/pcap_load.c); refuse what it would miss */
+	/* the splice happens in libbpf's load (src/pcap/load.c); refuse what it would miss */
 	if (r->pcap) {
 		err = pcap_filter__check_obj(obj);
 		if (err)

@@ -370,7 +370,7 @@ int pcap_filter__check_obj(const struct bpf_object *obj)
 			continue;
 		last_err = -ENOTSUP;
 		snprintf(last_msg, sizeof(last_msg),
-			 "program %s: section '%s' has no filter handler in src/pcap_load.c",
+			 "program %s: section '%s' has no filter handler in src/pcap/load.c",
 			 bpf_program__name(prog), bpf_program__section_name(prog));
 		return last_err;
 	}

@@ -86,6 +86,10 @@ struct pcap_where {
 	size_t start[2], end[2];
 };
 
+/* translate.c and splice.c: format err, return ret */
+int pcap__fail(char *err, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t cnt,
 		struct bpf_insn **out, size_t *out_cnt, struct pcap_btf_ext *func_info,
 		struct pcap_btf_ext *line_info, struct pcap_where *where, char *err, size_t len);

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BTF scan: the functions and tracepoints whose parameters include an
+ * sk_buff pointer. discover.c narrows them down with name_filter.c and
+ * probeable.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+
+#include "discover_impl.h"
+
+#define TRACEPOINT_PREFIX "btf_trace_"
+
+/* Skip typedefs, cv-qualifiers and type tags (__rcu, __user, ...). */
+static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t) || btf_is_type_tag(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+static bool is_skb_ptr(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = skip_mods(btf, id);
+	const char *name;
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = skip_mods(btf, t->type);
+	if (!t)
+		return false;
+	/* A forward declaration only happens in hand-made or partial BTF. */
+	if (!btf_is_struct(t) && !(btf_is_fwd(t) && !btf_kflag(t)))
+		return false;
+	name = btf__name_by_offset(btf, t->name_off);
+	return name && strcmp(name, "sk_buff") == 0;
+}
+
+static bool is_void_ptr(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = skip_mods(btf, id);
+
+	return t && btf_is_ptr(t) && t->type == 0;
+}
+
+/* 1-based position of the first skb parameter from param first on, or 0. */
+static int skb_param_pos(const struct btf *btf, const struct btf_type *proto, int first)
+{
+	const struct btf_param *p = btf_params(proto);
+	int i, n = btf_vlen(proto);
+
+	for (i = first; i < n; i++)
+		if (is_skb_ptr(btf, p[i].type))
+			return i - first + 1;
+	return 0;
+}
+
+int skb_funcs__push(struct skb_funcs *out, size_t *cap, const char *name,
+		      const char *module, __u32 id, int pos, int nr_args)
+{
+	struct skb_func *f;
+
+	if (out->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+
+		f = realloc(out->v, ncap * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		out->v = f;
+		*cap = ncap;
+	}
+	f = &out->v[out->n];
+	memset(f, 0, sizeof(*f));
+	f->name = strdup(name);
+	f->module = module ? strdup(module) : NULL;
+	if (!f->name || (module && !f->module)) {
+		free(f->name);
+		free(f->module);
+		return -ENOMEM;
+	}
+	f->btf_id = id;
+	f->skb_pos = pos;
+	f->nr_args = nr_args;
+	out->n++;
+	return 0;
+}
+
+void skb_func__clear(struct skb_func *f)
+{
+	free(f->name);
+	free(f->module);
+	f->name = f->module = NULL;
+}
+
+static int cmp_name_id(const void *a, const void *b)
+{
+	const struct skb_func *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r)
+		return r;
+	return x->btf_id < y->btf_id ? -1 : x->btf_id > y->btf_id;
+}
+
+/*
+ * One BTF may describe two static functions with the same name. When their
+ * prototypes agree on the skb position, keep the first (lowest BTF id); when
+ * they disagree, drop them all: a probe attached by name cannot tell them
+ * apart, and reading the skb from the wrong argument would trace garbage.
+ * Only the entries appended since index from are considered.
+ */
+static void dedup_from(struct skb_funcs *out, size_t from)
+{
+	struct skb_func *v = out->v + from;
+	size_t n = out->n - from, i, j, k = 0;
+
+	qsort(v, n, sizeof(*v), cmp_name_id);
+	for (i = 0; i < n; i = j) {
+		bool same = true;
+
+		for (j = i + 1; j < n && strcmp(v[i].name, v[j].name) == 0; j++)
+			same &= v[j].skb_pos == v[i].skb_pos && v[j].nr_args == v[i].nr_args;
+		for (size_t d = i + 1; d < j; d++)
+			skb_func__clear(&v[d]);
+		if (!same) {
+			skb_func__clear(&v[i]);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	out->n = from + k;
+}
+
+/* First type id that belongs to btf itself (not to its base). */
+static __u32 own_start_id(const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+
+	return base ? btf__type_cnt(base) : 1;
+}
+
+int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_funcs *out)
+{
+	__u32 id, n = btf__type_cnt(btf);
+	size_t cap = out->n, from = out->n;
+	int err;
+
+	for (id = own_start_id(btf); id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
+		int pos;
+
+		if (!btf_is_func(t))
+			continue;
+		proto = btf__type_by_id(btf, t->type);
+		if (!proto || !btf_is_func_proto(proto))
+			continue;
+		pos = skb_param_pos(btf, proto, 0);
+		if (!pos)
+			continue;
+		err = skb_funcs__push(out, &cap, btf__name_by_offset(btf, t->name_off), module, id,
+				 pos, btf_vlen(proto));
+		if (err)
+			return err;
+	}
+	dedup_from(out, from);
+	return 0;
+}
+
+int skb_tracepoints__scan_btf(const struct btf *btf, struct skb_funcs *out)
+{
+	const size_t plen = strlen(TRACEPOINT_PREFIX);
+	__u32 id, n = btf__type_cnt(btf);
+	size_t cap = out->n, from = out->n;
+	int err;
+
+	for (id = own_start_id(btf); id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
+		const char *name;
+		int pos;
+
+		if (!btf_is_typedef(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || strncmp(name, TRACEPOINT_PREFIX, plen) != 0)
+			continue;
+		t = skip_mods(btf, t->type);
+		if (!t || !btf_is_ptr(t))
+			continue;
+		proto = skip_mods(btf, t->type);
+		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 1 ||
+		    !is_void_ptr(btf, btf_params(proto)[0].type))
+			continue;
+		/* Parameter 0 is the tracepoint's data pointer, not an event arg. */
+		pos = skb_param_pos(btf, proto, 1);
+		if (!pos)
+			continue;
+		err = skb_funcs__push(out, &cap, name + plen, NULL, id, pos, btf_vlen(proto) - 1);
+		if (err)
+			return err;
+	}
+	dedup_from(out, from);
+	return 0;
+}
+
+void skb_funcs__free(struct skb_funcs *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->n; i++)
+		skb_func__clear(&f->v[i]);
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}

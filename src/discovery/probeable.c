@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which candidates can be probed: those in available_filter_functions, else
+ * in kallsyms. The lists hold 60k-120k lines, so they are streamed against a
+ * small hash table of the (few thousand) candidates instead of being loaded.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discover_impl.h"
+
+#define KALLSYMS "/proc/kallsyms"
+
+static const char *const avail_paths[] = {
+	"/sys/kernel/tracing/available_filter_functions",
+	"/sys/kernel/debug/tracing/available_filter_functions",
+};
+
+/* ---- candidate hash table: name -> chain of indices into skb_funcs ---- */
+
+struct cand_index {
+	int *slot; /* first candidate index for a name, -1 when empty */
+	int *next; /* next candidate with the same name */
+	bool *seen;
+	size_t mask;
+};
+
+static __u32 hash_str(const char *s, size_t len)
+{
+	__u32 h = 2166136261u; /* FNV-1a */
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Slot holding name, or the empty slot where it would go. */
+static size_t cand_slot(const struct cand_index *ix, const struct skb_funcs *f,
+			const char *name, size_t len)
+{
+	size_t s = hash_str(name, len) & ix->mask;
+
+	while (ix->slot[s] >= 0) {
+		const char *c = f->v[ix->slot[s]].name;
+
+		if (strncmp(c, name, len) == 0 && c[len] == '\0')
+			break;
+		s = (s + 1) & ix->mask;
+	}
+	return s;
+}
+
+static void cand_index_free(struct cand_index *ix)
+{
+	free(ix->slot);
+	free(ix->next);
+	free(ix->seen);
+}
+
+static int cand_index_build(struct cand_index *ix, const struct skb_funcs *f)
+{
+	size_t size = 16, i;
+
+	while (size < 2 * f->n)
+		size <<= 1;
+	ix->mask = size - 1;
+	ix->slot = malloc(size * sizeof(*ix->slot));
+	ix->next = malloc((f->n + 1) * sizeof(*ix->next));
+	ix->seen = calloc(f->n + 1, sizeof(*ix->seen));
+	if (!ix->slot || !ix->next || !ix->seen) {
+		cand_index_free(ix);
+		return -ENOMEM;
+	}
+	memset(ix->slot, 0xff, size * sizeof(*ix->slot));
+	for (i = 0; i < f->n; i++) {
+		size_t s = cand_slot(ix, f, f->v[i].name, strlen(f->v[i].name));
+
+		ix->next[i] = ix->slot[s];
+		ix->slot[s] = i;
+	}
+	return 0;
+}
+
+static bool same_module(const char *cand, const char *mod, size_t mlen)
+{
+	if (!cand || !mod)
+		return !cand && !mod;
+	return strncmp(cand, mod, mlen) == 0 && cand[mlen] == '\0';
+}
+
+/* Mark the candidates called name in module mod (NULL: vmlinux). */
+static void cand_mark(struct cand_index *ix, struct skb_funcs *f, const char *name,
+		      size_t len, const char *mod, size_t mlen, __u64 addr, bool has_addr)
+{
+	int i = ix->slot[cand_slot(ix, f, name, len)];
+
+	for (; i >= 0; i = ix->next[i]) {
+		if (!same_module(f->v[i].module, mod, mlen))
+			continue;
+		ix->seen[i] = true;
+		if (has_addr && !f->v[i].addr)
+			f->v[i].addr = addr;
+	}
+}
+
+/*
+ * Split "name[ [module]]" without modifying line: the name and its length,
+ * the module (without brackets) and its length, or NULL.
+ */
+static void split_line(char *line, const char **name, size_t *len, const char **mod,
+		       size_t *mlen)
+{
+	char *p = line + strspn(line, " \t"), *m;
+
+	*len = strcspn(p, " \t\n");
+	*name = p;
+	*mod = NULL;
+	*mlen = 0;
+	m = strchr(p + *len, '[');
+	if (m) {
+		*mod = m + 1;
+		*mlen = strcspn(*mod, "]\n");
+	}
+}
+
+/* available_filter_functions: "name" or "name [module]" per line. */
+static int mark_from_avail(FILE *fp, struct cand_index *ix, struct skb_funcs *f)
+{
+	size_t cap = 0, len, mlen;
+	const char *name, *mod;
+	char *line = NULL;
+
+	while (getline(&line, &cap, fp) > 0) {
+		split_line(line, &name, &len, &mod, &mlen);
+		if (len)
+			cand_mark(ix, f, name, len, mod, mlen, 0, false);
+	}
+	free(line);
+	return 0;
+}
+
+/*
+ * kallsyms: "addr type name [module]". Only text symbols count. With
+ * mark false, only fill addresses of already-marked candidates.
+ */
+static int mark_from_kallsyms(FILE *fp, struct cand_index *ix, struct skb_funcs *f,
+			      bool mark)
+{
+	size_t cap = 0, len, mlen;
+	const char *name, *mod;
+	char *line = NULL, *p;
+	__u64 addr;
+
+	while (getline(&line, &cap, fp) > 0) {
+		addr = strtoull(line, &p, 16);
+		if (p == line || p[0] != ' ' || !p[1] || !strchr("tTwW", p[1]) || p[2] != ' ')
+			continue;
+		split_line(p + 3, &name, &len, &mod, &mlen);
+		if (!len)
+			continue;
+		if (mark) {
+			cand_mark(ix, f, name, len, mod, mlen, addr, true);
+			continue;
+		}
+		/* Addresses only: do not let kallsyms widen the avail list. */
+		for (int i = ix->slot[cand_slot(ix, f, name, len)]; i >= 0; i = ix->next[i])
+			if (ix->seen[i] && !f->v[i].addr && same_module(f->v[i].module, mod, mlen))
+				f->v[i].addr = addr;
+	}
+	free(line);
+	return 0;
+}
+
+static FILE *open_avail(const char *path)
+{
+	FILE *fp;
+	size_t i;
+
+	if (path)
+		return fopen(path, "r");
+	for (i = 0; i < sizeof(avail_paths) / sizeof(avail_paths[0]); i++) {
+		fp = fopen(avail_paths[i], "r");
+		if (fp)
+			return fp;
+	}
+	return NULL;
+}
+
+/* Keep only the candidates listed as probeable; fill addresses. */
+int skb_funcs__filter_probeable(const struct discover_opts *o, struct skb_funcs *f)
+{
+	const char *ksyms_path = o->kallsyms_path ? o->kallsyms_path : KALLSYMS;
+	struct cand_index ix;
+	FILE *avail, *ksyms;
+	size_t i, k = 0;
+	int err;
+
+	err = cand_index_build(&ix, f);
+	if (err)
+		return err;
+	avail = open_avail(o->avail_path);
+	ksyms = fopen(ksyms_path, "r");
+	if (!avail && !ksyms) {
+		err = -errno;
+		goto out;
+	}
+	if (avail)
+		mark_from_avail(avail, &ix, f);
+	if (ksyms)
+		mark_from_kallsyms(ksyms, &ix, f, !avail);
+	for (i = 0; i < f->n; i++) {
+		if (ix.seen[i])
+			f->v[k++] = f->v[i];
+		else
+			skb_func__clear(&f->v[i]);
+	}
+	f->n = k;
+out:
+	if (avail)
+		fclose(avail);
+	if (ksyms)
+		fclose(ksyms);
+	cand_index_free(&ix);
+	return err;
+}

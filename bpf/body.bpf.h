@@ -121,7 +121,7 @@ static __always_inline bool ifname_match(const char *name)
 
 /*
  * pcap filter stubs. User space replaces each body with the translated
- * filter before load (src/pcap_xlate.c finds it by the marker). Arguments:
+ * filter before load (src/pcap/splice.c finds it by the marker). Arguments:
  * address of the first packet byte, bytes readable from it, packet length;
  * non-zero means match. The asm keeps clang from dropping the arguments or
  * folding the result; as written a stub matches everything.
@@ -137,7 +137,7 @@ static __always_inline bool ifname_match(const char *name)
 		return ret;                                                    \
 	}
 
-PWRU_PCAP_STUB(pwru_pcap_l2, 0x7077727550434c32) /* "pwruPCL2", src/pcap.h */
+PWRU_PCAP_STUB(pwru_pcap_l2, 0x7077727550434c32) /* "pwruPCL2", src/pcap/pcap.h */
 PWRU_PCAP_STUB(pwru_pcap_l3, 0x7077727550434c33) /* "pwruPCL3" */
 
 /*

@@ -81,7 +81,7 @@ struct pwru_cfg {
 	__u8 output_caller;
 	__u8 use_perfbuf; /* kernels before 5.8 have no BPF ring buffer */
 	__u8 kfree_has_reason; /* kfree_skb tracepoint carries a reason (5.17+) */
-	__u8 pcap_filter; /* a pcap filter is spliced into the stubs (src/pcap.h) */
+	__u8 pcap_filter; /* a pcap filter is spliced into the stubs (src/pcap/pcap.h) */
 	__u8 pad[3];
 };
 

@@ -233,6 +233,16 @@ bool feat__explain_eperm(const struct features *f, const char *what, int err, ch
 	return true;
 }
 
+void feat__explain_failed(const char *what, int err, char *brief, size_t blen, char *lng,
+			  size_t llen, const char **remedy)
+{
+	char eb[24];
+
+	snprintf(brief, blen, "%s probe failed (%s)", what, feat__ename(err, eb, sizeof(eb)));
+	snprintf(lng, llen, "%s load or attach failed with %s", what, feat__ename(err, eb, sizeof(eb)));
+	*remedy = NULL;
+}
+
 /* The backend whose load+attach probe id is, or NULL. */
 static const struct backend_ops *backend_of_probe(enum feat_id id)
 {

@@ -30,6 +30,10 @@ const char *feat__ename(int err, char *buf, size_t len);
 bool feat__explain_eperm(const struct features *f, const char *what, int err, char *brief,
 			 size_t blen, char *lng, size_t llen, const char **remedy);
 
+/* An errno nothing more is known about: "<what> probe failed (E)", no remedy. */
+void feat__explain_failed(const char *what, int err, char *brief, size_t blen, char *lng,
+			  size_t llen, const char **remedy);
+
 /* Is id a backend's load+attach probe (its ops' probe)? */
 bool feat__is_probe(enum feat_id id);
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The inside of struct features, for probe-detect/ and its unit tests.
- * Everything else goes through the accessors in features.h.
+ * Everything else goes through probe.h, decide.h and report.h.
  */
 #ifndef PWRU_FEATURES_IMPL_H
 #define PWRU_FEATURES_IMPL_H

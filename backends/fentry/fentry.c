@@ -302,9 +302,7 @@ static void explain_fentry(const struct features *f, int err, char *brief, size_
 		*remedy = "report this kernel to pwru; use --probe-backend to force another";
 		break;
 	default:
-		snprintf(brief, blen, "fentry probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "fentry load or attach failed with %s", feat__ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
+		feat__explain_failed("fentry", err, brief, blen, lng, llen, remedy);
 	}
 }
 

@@ -246,9 +246,7 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 		*remedy = "use a kernel with CONFIG_BPF_EVENTS=y";
 		break;
 	default:
-		snprintf(brief, blen, "kprobe probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "kprobe load or attach failed with %s", feat__ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
+		feat__explain_failed("kprobe", err, brief, blen, lng, llen, remedy);
 	}
 }
 

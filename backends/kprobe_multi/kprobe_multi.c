@@ -227,10 +227,7 @@ static void explain_kmulti(const struct features *f, int err, char *brief, size_
 		*remedy = NULL;
 		break;
 	default:
-		snprintf(brief, blen, "kprobe.multi probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "kprobe.multi load or attach failed with %s",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
+		feat__explain_failed("kprobe.multi", err, brief, blen, lng, llen, remedy);
 	}
 }
 

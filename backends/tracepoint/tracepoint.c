@@ -163,7 +163,6 @@ static void tp_close(struct backend *b)
 static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
 			  char *lng, size_t llen, const char **remedy)
 {
-	char eb[24];
 
 	if (feat__explain_eperm(f, "raw tracepoint", err, brief, blen, lng, llen, remedy))
 		return;
@@ -183,10 +182,7 @@ static void explain_rawtp(const struct features *f, int err, char *brief, size_t
 		*remedy = NULL;
 		break;
 	default:
-		snprintf(brief, blen, "raw tracepoint probe failed (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen, "raw tracepoint load or attach failed with %s",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
+		feat__explain_failed("raw tracepoint", err, brief, blen, lng, llen, remedy);
 	}
 }
 

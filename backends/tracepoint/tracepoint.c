@@ -163,7 +163,6 @@ static void tp_close(struct backend *b)
 static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
 			  char *lng, size_t llen, const char **remedy)
 {
-
 	if (feat__explain_eperm(f, "raw tracepoint", err, brief, blen, lng, llen, remedy))
 		return;
 	switch (err) {

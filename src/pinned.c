@@ -117,28 +117,6 @@ int pinned__write_table(FILE *fp, const struct skb_funcs *f)
 	return ferror(fp) ? -EIO : 0;
 }
 
-static int push(struct skb_funcs *out, size_t *cap, const char *name, int pos, int nr_args)
-{
-	struct skb_func *v;
-
-	if (out->n == *cap) {
-		*cap = *cap ? 2 * *cap : 256;
-		v = realloc(out->v, *cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		out->v = v;
-	}
-	v = &out->v[out->n];
-	memset(v, 0, sizeof(*v));
-	v->name = strdup(name);
-	if (!v->name)
-		return -ENOMEM;
-	v->skb_pos = pos;
-	v->nr_args = nr_args;
-	out->n++;
-	return 0;
-}
-
 int pinned__read_table(const char *dir, const char *table, struct skb_funcs *out)
 {
 	struct skb_funcs f = {};
@@ -157,7 +135,9 @@ int pinned__read_table(const char *dir, const char *table, struct skb_funcs *out
 		if (n == EOF)
 			break;
 		line++;
-		err = n == 3 && pos > 0 && pos <= nr ? push(&f, &cap, name, pos, nr) : -EINVAL;
+		err = n == 3 && pos > 0 && pos <= nr ?
+			      skb_funcs__push(&f, &cap, name, NULL, 0, pos, nr) :
+			      -EINVAL;
 	}
 	fclose(fp);
 	if (err) {

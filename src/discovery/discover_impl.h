@@ -5,9 +5,6 @@
 
 #include "funcs.h"
 
-/* Append one entry (name and module copied). */
-int skb_funcs__push(struct skb_funcs *out, size_t *cap, const char *name, const char *module,
-		    __u32 btf_id, int skb_pos, int nr_args);
 void skb_func__clear(struct skb_func *f);
 /* Keep the entries whose whole name matches pattern (skb_funcs__regex_compile()). */
 int skb_funcs__filter_regex(struct skb_funcs *f, const char *pattern);

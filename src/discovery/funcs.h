@@ -51,6 +51,9 @@ struct discover_opts {
  */
 int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out);
 void skb_funcs__free(struct skb_funcs *f);
+/* Append one entry, name and module (may be NULL) copied; *cap tracks out's allocation. */
+int skb_funcs__push(struct skb_funcs *out, size_t *cap, const char *name, const char *module,
+		    __u32 btf_id, int skb_pos, int nr_args);
 /*
  * 0 if pattern compiles as a --filter-func regex, else -EINVAL with
  * regerror()'s message in buf.

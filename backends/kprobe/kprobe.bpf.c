@@ -2,4 +2,4 @@
 /* Classic kprobe backend: one kprobe per traced function (kprobe_tmpl.bpf.h). */
 #define KP_SEC "kprobe"
 #define KP_NAME(x) kprobe_##x
-#include "kprobe_tmpl.bpf.h"
+#include "../common/kprobe_tmpl.bpf.h"

@@ -5,4 +5,4 @@
  */
 #define KP_SEC "kprobe.multi"
 #define KP_NAME(x) kmulti_##x
-#include "kprobe_tmpl.bpf.h"
+#include "../common/kprobe_tmpl.bpf.h"

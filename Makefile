@@ -127,3 +127,6 @@ clean:
 	rm -rf $(OUTPUT) pwru
 
 -include $(wildcard $(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d $(OUTPUT)/tests/*.d)
+
+# make static, man page and completion for install, make deb
+include mk/dist.mk

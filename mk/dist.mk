@@ -85,3 +85,10 @@ clean-dist:
 
 # the host tests run pwru-static too (tests/host/test_static.sh)
 host-test: pwru-static
+
+# The static binary on the lab's Debian kernels (tests/vm/static.sh); with
+# KERNELS given, on those of them that are debian-*.
+vm-test: vm-static
+vm-static: pwru-static
+	$(Q)tests/vm/static.sh $(filter debian-%,$(KERNELS))
+.PHONY: vm-static

@@ -88,7 +88,14 @@ host-test: pwru-static
 
 # The static binary on the lab's Debian kernels (tests/vm/static.sh); with
 # KERNELS given, on those of them that are debian-*.
+STATIC_KERNELS := $(filter debian-%,$(KERNELS))
 vm-test: vm-static
 vm-static: pwru-static
-	$(Q)tests/vm/static.sh $(filter debian-%,$(KERNELS))
+ifeq ($(KERNELS),)
+	$(Q)tests/vm/static.sh
+else ifneq ($(STATIC_KERNELS),)
+	$(Q)tests/vm/static.sh $(STATIC_KERNELS)
+else
+	@echo "SKIP vm-static: no debian-* kernel in KERNELS=$(KERNELS)"
+endif
 .PHONY: vm-static

@@ -106,8 +106,8 @@ host-test: pwru $(OUTPUT)/pinned-gen
 vm-test: pwru
 	$(Q)tests/vm/matrix $(KERNELS)
 
-# The README's test command: unit, host, then the QEMU matrix.
-test: unit-test host-test vm-test
+# The README's test command: unit, host, sanitizers, a short fuzz run, then the QEMU matrix.
+test: unit-test host-test sanitize fuzz vm-test
 
 bench: pwru
 	$(Q)bench/run
@@ -123,8 +123,10 @@ install: pwru
 		install -m 0644 $$d* $(DESTDIR)$(PINNED_DIR)/$$r/ || exit 1; \
 	done
 
+include tests/fuzz/fuzz.mk
+
 clean:
-	rm -rf $(OUTPUT) pwru
+	rm -rf $(OUTPUT) $(FUZZ_OUT) $(SAN_OUT) pwru
 
 -include $(wildcard $(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d $(OUTPUT)/tests/*.d)
 

@@ -36,9 +36,10 @@ static const struct btf_type *find_enum(const struct btf *btf, const char *name)
 
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
+		/* NULL for an offset libbpf did not check (a corrupt --kernel-btf) */
+		const char *tn = btf__name_by_offset(btf, t->name_off);
 
-		if (btf_is_any_enum(t) && btf_vlen(t) &&
-		    strcmp(btf__name_by_offset(btf, t->name_off), name) == 0)
+		if (btf_is_any_enum(t) && btf_vlen(t) && tn && strcmp(tn, name) == 0)
 			return t;
 	}
 	return NULL;
@@ -151,9 +152,13 @@ struct drop_reasons *drop_reasons__from_btf(const struct btf *btf)
 	struct pairs p = {};
 	int i, err = 0;
 
-	for (i = 0; t && !err && i < btf_vlen(t); i++)
-		err = pairs_add(&p, enum_value(t, i), "",
-				btf__name_by_offset(btf, enum_name_off(t, i)));
+	for (i = 0; t && !err && i < btf_vlen(t); i++) {
+		const char *name = btf__name_by_offset(btf, enum_name_off(t, i));
+
+		/* NULL from a corrupt --kernel-btf: libbpf does not check value names */
+		if (name && *name)
+			err = pairs_add(&p, enum_value(t, i), "", name);
+	}
 	return build(&p, err);
 }
 

@@ -358,7 +358,12 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 		argv++;
 		argc--;
 	}
-	optind = 1;
+	/*
+	 * 0, not 1: glibc's getopt only forgets its place inside a cluster
+	 * ("-qh" stopped at q) when optind is 0; with 1 the next parse would
+	 * go on with the old argv's "h".
+	 */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
 		if (c == '?') {

@@ -135,7 +135,8 @@ int pinned__read_table(const char *dir, const char *table, struct skb_funcs *out
 		if (n == EOF)
 			break;
 		line++;
-		err = n == 3 && pos > 0 && pos <= nr ?
+		/* %s takes a NUL byte as part of a word: a corrupt line, not an empty name */
+		err = n == 3 && name[0] && pos > 0 && pos <= nr ?
 			      skb_funcs__push(&f, &cap, name, NULL, 0, pos, nr) :
 			      -EINVAL;
 	}

@@ -14,13 +14,24 @@
 
 #define TRACEPOINT_PREFIX "btf_trace_"
 
-/* Skip typedefs, cv-qualifiers and type tags (__rcu, __user, ...). */
+/*
+ * Longest typedef/modifier chain followed: libbpf's own bound. A kernel's
+ * BTF has no cycle (the kernel's BTF checker refuses one), but libbpf does
+ * not look for them, so a corrupt --kernel-btf would loop forever.
+ */
+#define MAX_MODS 32
+
+/* Skip typedefs, cv-qualifiers and type tags (__rcu, __user, ...); NULL on a cycle. */
 static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	int depth = 0;
 
-	while (t && (btf_is_typedef(t) || btf_is_mod(t) || btf_is_type_tag(t)))
+	while (t && (btf_is_typedef(t) || btf_is_mod(t) || btf_is_type_tag(t))) {
+		if (++depth > MAX_MODS)
+			return NULL;
 		t = btf__type_by_id(btf, t->type);
+	}
 	return t;
 }
 
@@ -116,9 +127,12 @@ static int cmp_name_id(const void *a, const void *b)
  */
 static void dedup_from(struct skb_funcs *out, size_t from)
 {
-	struct skb_func *v = out->v + from;
+	struct skb_func *v;
 	size_t n = out->n - from, i, j, k = 0;
 
+	if (!n)
+		return; /* out->v may be NULL: no pointer arithmetic on it */
+	v = out->v + from;
 	qsort(v, n, sizeof(*v), cmp_name_id);
 	for (i = 0; i < n; i = j) {
 		bool same = true;
@@ -152,9 +166,14 @@ int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_fu
 
 	for (id = own_start_id(btf); id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
+		const char *name;
 		int pos;
 
 		if (!btf_is_func(t))
+			continue;
+		/* libbpf does not check a name's offset: a corrupt --kernel-btf gives NULL */
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || !*name)
 			continue;
 		proto = btf__type_by_id(btf, t->type);
 		if (!proto || !btf_is_func_proto(proto))
@@ -162,8 +181,7 @@ int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_fu
 		pos = skb_param_pos(btf, proto, 0);
 		if (!pos)
 			continue;
-		err = skb_funcs__push(out, &cap, btf__name_by_offset(btf, t->name_off), module, id,
-				 pos, btf_vlen(proto));
+		err = skb_funcs__push(out, &cap, name, module, id, pos, btf_vlen(proto));
 		if (err)
 			return err;
 	}

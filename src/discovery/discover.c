@@ -104,7 +104,8 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 		skb_funcs__free(&f);
 		return err;
 	}
-	qsort(f.v, f.n, sizeof(*f.v), cmp_name_mod);
+	if (f.n) /* f.v is NULL when nothing was found: qsort(NULL, 0) is undefined */
+		qsort(f.v, f.n, sizeof(*f.v), cmp_name_mod);
 	*out = f;
 	return 0;
 }

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,9 +355,56 @@ static unsigned int mem_used(const struct pcap_cbpf *prog, size_t n)
 static bool has_loops(const struct pcap_cbpf *prog, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (prog[i].code == (BPF_JMP | BPF_JA) && (__s32)prog[i].k < 0)
+		/* as xlate_jmp() decodes it: any JA code, whatever its other bits */
+		if (BPF_CLASS(prog[i].code) == BPF_JMP && BPF_OP(prog[i].code) == BPF_JA &&
+		    (__s32)prog[i].k < 0)
 			return true;
 	return false;
+}
+
+/*
+ * Classic insns that no path reaches: libpcap's optimizer leaves none, but
+ * their translation would be dead eBPF code, which the verifier refuses
+ * ("unreachable insn"). A division by a constant zero ends its path (it
+ * becomes a jump to the reject label). -EINVAL if a path runs off the end,
+ * which libpcap's bpf_validate() refuses too.
+ */
+static int reachable(const struct pcap_cbpf *prog, size_t n, bool *reach)
+{
+	size_t *work = malloc(n * sizeof(*work)), nw = 0;
+	int ret = 0;
+
+	if (!work)
+		return -ENOMEM;
+	reach[0] = true;
+	work[nw++] = 0;
+	while (nw && !ret) {
+		const struct pcap_cbpf *c = &prog[work[--nw]];
+		long pc = c - prog, next[2] = {pc + 1, -1};
+		__u8 op = BPF_OP(c->code);
+
+		if (BPF_CLASS(c->code) == BPF_RET)
+			continue;
+		if (BPF_CLASS(c->code) == BPF_ALU && (op == BPF_DIV || op == BPF_MOD) &&
+		    BPF_SRC(c->code) == BPF_K && !c->k)
+			continue;
+		if (BPF_CLASS(c->code) == BPF_JMP && op == BPF_JA) {
+			next[0] = pc + 1 + (__s32)c->k;
+		} else if (BPF_CLASS(c->code) == BPF_JMP) {
+			next[0] = pc + 1 + c->jt;
+			next[1] = pc + 1 + c->jf;
+		}
+		for (int k = 0; k < 2; k++) {
+			if (next[k] == (long)n)
+				ret = -EINVAL;
+			if (next[k] < 0 || next[k] >= (long)n || reach[next[k]])
+				continue; /* a bad jump target is xlate_jmp()'s to refuse */
+			reach[next[k]] = true;
+			work[nw++] = next[k];
+		}
+	}
+	free(work);
+	return ret;
 }
 
 static void emit_prologue(struct xlate *x, unsigned int mem, bool loops)
@@ -379,15 +427,26 @@ int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn, st
 {
 	struct xlate x = {.probe_read = probe_read_fn};
 	size_t *pos, reject;
+	bool *reach;
 	int ret = 0;
 
 	if (!n)
 		return pcap__fail(err, len, -EINVAL, "empty classic BPF program");
 	pos = calloc(n, sizeof(*pos));
-	if (!pos)
-		return -ENOMEM;
+	reach = calloc(n, sizeof(*reach));
+	if (!pos || !reach) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = reachable(prog, n, reach);
+	if (ret) {
+		ret = pcap__fail(err, len, ret, "classic BPF program runs past its last insn");
+		goto out;
+	}
 	emit_prologue(&x, mem_used(prog, n), has_loops(prog, n));
 	for (size_t pc = 0; pc < n && !x.err; pc++) {
+		size_t mark = x.n, fmark = x.nfix;
+
 		pos[pc] = x.n;
 		ret = xlate_one(&x, &prog[pc], pc, n);
 		if (ret) {
@@ -395,6 +454,10 @@ int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn, st
 				   "classic BPF insn %zu (code 0x%04x k %u) not supported", pc,
 				   prog[pc].code, prog[pc].k);
 			goto out;
+		}
+		if (!reach[pc]) { /* checked, but not emitted */
+			x.n = mark;
+			x.nfix = fmark;
 		}
 	}
 	/* the shared "return 0", only if something jumps there: the verifier rejects dead code */
@@ -418,6 +481,7 @@ int pcap_translate(const struct pcap_cbpf *prog, size_t n, int probe_read_fn, st
 	}
 out:
 	free(pos);
+	free(reach);
 	free(x.fix);
 	if (ret) {
 		free(x.v);

@@ -440,6 +440,54 @@ START_TEST(differential)
 }
 END_TEST
 
+/*
+ * Classic programs libpcap does not emit but pcap_translate() takes (found
+ * by tests/fuzz/fuzz_pcap_cbpf.c): insns no path reaches, and a backward
+ * jump whose code has more bits than BPF_JMP | BPF_JA. The verifier must
+ * load both: dead code and an unset loop counter are what it refuses.
+ */
+START_TEST(odd_classic_programs_load)
+{
+	static const struct pcap_cbpf dead[] = {
+	    {BPF_RET | BPF_K, 0, 0, PCAP_SNAPLEN},
+	    {BPF_LD | BPF_IMM, 0, 0, 1}, /* unreachable */
+	    {BPF_RET | BPF_A, 0, 0, 0},
+	};
+	static const struct pcap_cbpf loop[] = {
+	    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
+	    {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0x800},
+	    {BPF_JMP | BPF_JA | BPF_X, 0, 0, (__u32)-3}, /* back to insn 0 */
+	    {BPF_RET | BPF_K, 0, 0, 0},
+	};
+	static const struct {
+		const struct pcap_cbpf *p;
+		size_t n;
+		__u32 verdict; /* on the map's zeroed packet, caplen 0 */
+	} progs[] = {{dead, 3, PCAP_SNAPLEN}, {loop, 4, 0}};
+	char *log = malloc(1 << 20);
+	int map;
+
+	if (kernel_skipped())
+		return;
+	ck_assert_ptr_nonnull(log);
+	map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pcap_odd", 4, sizeof(struct pkt), 1, NULL);
+	ck_assert_msg(map >= 0, "cannot create the packet map (root needed): %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct pwru_pcap f = {.prog = {(struct pcap_cbpf *)progs[i].p}, .no_l3 = true};
+		int fd;
+
+		f.len[PCAP_L2] = progs[i].n;
+		fd = load_filter(&f, map, PCAP_L2, log, 1 << 20);
+		ck_assert_msg(fd >= 0, "program %zu: load failed: %s\n%s", i, strerror(errno),
+			      log + (strlen(log) > 512 ? strlen(log) - 512 : 0));
+		ck_assert_uint_eq(run(fd, 0), progs[i].verdict);
+		close(fd);
+	}
+	close(map);
+	free(log);
+}
+END_TEST
+
 /* ---- pure unit tests: no kernel ---- */
 
 static struct pwru_pcap *compile(const char *e)
@@ -628,6 +676,7 @@ int main(void)
 	tcase_add_test(tc, splice_fixups);
 	tcase_set_timeout(tk, 900);
 	tcase_add_test(tk, differential);
+	tcase_add_test(tk, odd_classic_programs_load);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tk);
 	sr = srunner_create(s);

@@ -7,32 +7,24 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "funcs.h"
 #include "fuzz.h"
 #include "pinned.h"
 
-static char dir[] = "/tmp/pwru-fuzz-pinned.XXXXXX";
-
-static void cleanup(void)
+/*
+ * The table as a memfd: pinned__read_table(dir, table) opens dir/table, and
+ * "/proc/self/fd" + "<fd>" is such a path, with no file left behind.
+ */
+static int put(const void *data, size_t size, char *table, size_t len)
 {
-	char p[64];
+	int fd = memfd_create("funcs", MFD_CLOEXEC);
 
-	snprintf(p, sizeof(p), "%s/funcs", dir);
-	unlink(p);
-	rmdir(dir);
-}
-
-static void put(const void *data, size_t size)
-{
-	char p[64];
-	FILE *fp;
-
-	snprintf(p, sizeof(p), "%s/funcs", dir);
-	fp = fopen(p, "w");
-	FUZZ_ASSERT(fp, "cannot write %s", p);
-	fwrite(data, 1, size, fp);
-	fclose(fp);
+	FUZZ_ASSERT(fd >= 0, "memfd_create: %s", strerror(errno));
+	FUZZ_ASSERT(!size || write(fd, data, size) == (ssize_t)size, "write");
+	snprintf(table, len, "%d", fd);
+	return fd;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,12 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *fp;
 	int ret;
 
-	if (dir[sizeof(dir) - 2] == 'X') {
-		FUZZ_ASSERT(mkdtemp(dir), "mkdtemp");
-		atexit(cleanup);
-	}
-	put(data, size);
-	ret = pinned__read_table(dir, "funcs", &f);
+	char table[16];
+	int fd = put(data, size, table, sizeof(table));
+
+	ret = pinned__read_table("/proc/self/fd", table, &f);
+	close(fd);
 	FUZZ_ASSERT(ret == 0 || ret == -EINVAL || ret == -ENOMEM, "returned %d", ret);
 	if (ret)
 		return 0;
@@ -60,8 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fp = open_memstream(&text, &len);
 	FUZZ_ASSERT(fp && !pinned__write_table(fp, &f), "write failed");
 	fclose(fp);
-	put(text, len);
-	FUZZ_ASSERT(!pinned__read_table(dir, "funcs", &g), "its own table does not read back");
+	fd = put(text, len, table, sizeof(table));
+	FUZZ_ASSERT(!pinned__read_table("/proc/self/fd", table, &g),
+		    "its own table does not read back");
+	close(fd);
 	FUZZ_ASSERT(g.n == f.n, "%zu entries became %zu", f.n, g.n);
 	for (size_t i = 0; i < f.n; i++)
 		FUZZ_ASSERT(!strcmp(f.v[i].name, g.v[i].name) && f.v[i].skb_pos == g.v[i].skb_pos &&

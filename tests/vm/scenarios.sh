@@ -332,7 +332,7 @@ backend_cell() {
 }
 
 auto_cell() {
-	local t0 chosen
+	local t0 chosen times
 	t0=$(now)
 	session auto "$(kind_of "$AUTO")"
 	chosen=$(sed -n 's/^pwru: using backend \([a-z-]*\).*/\1/p' "$S_ERR" | head -n 1)
@@ -341,6 +341,9 @@ auto_cell() {
 	elif [ "$S_STATUS" = pass ]; then
 		S_DETAIL="chose $chosen; $S_DETAIL"
 	fi
+	# The full function set's figures, from pwru's own lines (for the README's tables).
+	times=$(grep -Eo 'attached [0-9]+ [a-z -]+ in [0-9.]+s|detached in [0-9.]+s' "$S_ERR" | paste -sd, | sed 's/,/, /g')
+	[ -z "$times" ] || S_DETAIL="$times; $S_DETAIL"
 	result auto "$S_STATUS" "$(since "$t0")" "$S_DETAIL"
 }
 

@@ -187,7 +187,7 @@ leftovers() {
 # PWRU_VM_STOP_TIMEOUT seconds (detaching ~1500 fentry probes under TCG takes
 # minutes); returns pwru's exit code, 137 when it had to be killed.
 stop() {
-	local deadline=$((SECONDS + ${PWRU_VM_STOP_TIMEOUT:-600}))
+	local deadline=$((SECONDS + ${PWRU_VM_STOP_TIMEOUT:-900}))
 	kill -INT "$1" 2>/dev/null
 	while kill -0 "$1" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
 		sleep 0.2

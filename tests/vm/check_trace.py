@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a pwru --output-json trace for the tests/vm scenarios.
 
-  check_trace.py drop     KIND FILE DADDR DPORT
+  check_trace.py [--no-reasons] drop KIND FILE DADDR DPORT
   check_trace.py delivery KIND FILE DADDR DPORT
 
-KIND is "func" (fentry, kprobe, kprobe-multi) or "tracepoint". Prints one
-line saying what was seen; exits 0 when the trace shows what it must, 1 when
-not, 2 when the file cannot be read.
+KIND is "func" (fentry, kprobe, kprobe-multi) or "tracepoint". The drop must
+say why: SKB_DROP_REASON_NETFILTER_DROP, or, with --no-reasons (kernels before
+5.17 have no drop reasons), a location in nft_do_chain or nf_hook_slow, on
+every backend. Prints one line saying what was seen; exits 0 when the trace
+shows what it must, 1 when not, 2 when the file cannot be read.
 """
 import json
 import sys
@@ -58,16 +60,35 @@ def names(evs):
     return " ".join(seen[:14]) + (" ..." if len(seen) > 14 else "")
 
 
-def check_drop(kind, evs):
-    drops = [i for i, e in enumerate(evs)
-             if e["_name"] in DROP_FUNCS and e.get("drop_reason") == NF_DROP]
-    if not drops:
-        return False, f"no kfree_skb with {NF_DROP}; seen: {names(evs) or 'nothing'}"
-    d = evs[drops[0]]
-    where = f"{d['_name']} {NF_DROP} at {d.get('location', '?')}"
+NF_LOCS = ("nft_do_chain", "nf_hook_slow")
+
+
+def at_nf(e):
+    return str(e.get("location", "")).startswith(NF_LOCS)
+
+
+def check_drop(kind, evs, reasons=True):
+    if reasons:
+        drops = [i for i, e in enumerate(evs)
+                 if e["_name"] in DROP_FUNCS and e.get("drop_reason") == NF_DROP]
+        if not drops:
+            return False, f"no kfree_skb with {NF_DROP}; seen: {names(evs) or 'nothing'}"
+        d = evs[drops[0]]
+        where = f"{d['_name']} {NF_DROP} at {d.get('location', '?')}"
+    else:
+        # No reason to name before 5.17: the freeing location says who dropped.
+        freed = [i for i, e in enumerate(evs) if e["_name"] in DROP_FUNCS]
+        drops = [i for i in freed if at_nf(evs[i])]
+        if not drops:
+            if not freed:
+                return False, f"no kfree_skb; seen: {names(evs) or 'nothing'}"
+            d = evs[freed[0]]
+            return False, (f"{d['_name']} at {d.get('location', '?')}: no location in "
+                           f"nft_do_chain/nf_hook_slow (no drop reasons before 5.17)")
+        d = evs[drops[0]]
+        where = f"{d['_name']} at {d['location']}"
     if kind == "tracepoint":
-        loc = str(d.get("location", ""))
-        if not loc.startswith(("nft_do_chain", "nf_hook_slow")):
+        if not at_nf(d):
             return False, f"{where}: location not nft_do_chain/nf_hook_slow"
         return True, where
     hooks = [i for i, e in enumerate(evs) if e["_name"] == "nf_hook_slow"]
@@ -100,7 +121,11 @@ def check_delivery(kind, evs):
 
 
 def main(argv):
-    if len(argv) != 6 or argv[1] not in ("drop", "delivery") or argv[2] not in TX:
+    reasons = "--no-reasons" not in argv[1:2]
+    if not reasons:
+        argv = argv[:1] + argv[2:]
+    if (len(argv) != 6 or argv[1] not in ("drop", "delivery") or argv[2] not in TX or
+            (not reasons and argv[1] != "drop")):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     mode, kind, path, daddr, dport = argv[1:6]
@@ -109,7 +134,10 @@ def main(argv):
     except OSError as e:
         print(f"cannot read the trace: {e}")
         return 2
-    ok, why = (check_drop if mode == "drop" else check_delivery)(kind, evs)
+    if mode == "drop":
+        ok, why = check_drop(kind, evs, reasons)
+    else:
+        ok, why = check_delivery(kind, evs)
     print(why)
     return 0 if ok else 1
 

@@ -3,7 +3,7 @@
 
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 VM_CACHE=${PWRU_VM_CACHE:-/var/cache/pwru-vm}
-VM_KERNELS="host debian-6.1 6.12-full 6.12-nobtf"
+VM_KERNELS="host debian-5.10 debian-6.1 debian-6.12 6.12-full 6.12-nobtf"
 
 die() {
 	echo "${0##*/}: $*" >&2

@@ -49,6 +49,20 @@ void trace__init_libbpf(void)
 	libbpf_set_print(libbpf_print);
 }
 
+/*
+ * The kernel gives identical stacks one id, so several events in flight can
+ * share it: an id deleted at its first lookup leaves the others without a
+ * stack. Ids are never deleted during a run, and without BPF_F_REUSE_STACKID
+ * a bucket, once filled, keeps its stack (a different stack that hashes
+ * there gets -EEXIST and no id), so a cache by id is exact.
+ */
+struct stack_cache {
+	int fd;
+	__u32 cap; /* the map's max_entries: ids are below it */
+	__u64 **ips; /* ips[id]: nr[id] frames, or NULL */
+	__u8 *nr;
+};
+
 struct trace {
 	const struct options *o;
 	struct pwru_run run;
@@ -61,6 +75,7 @@ struct trace {
 	struct pipeline *pl;
 	__u64 printed;
 	struct pwru_pcap *pcap;
+	struct stack_cache stacks;
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -206,18 +221,50 @@ static int choose_backend(struct trace *t)
 
 static int stack_lookup(void *priv, __s32 id, __u64 *ips, size_t max)
 {
-	int fd = *(int *)priv;
+	struct stack_cache *sc = priv;
 	__u64 buf[OUT_STACK_MAX] = {};
 	size_t n = 0;
 
-	if (id < 0 || bpf_map_lookup_elem(fd, &id, buf))
+	if (id < 0 || (__u32)id >= sc->cap)
 		return -ENOENT;
-	bpf_map_delete_elem(fd, &id);
-	while (n < max && n < OUT_STACK_MAX && buf[n]) {
-		ips[n] = buf[n];
-		n++;
+	if (!sc->ips[id]) {
+		if (bpf_map_lookup_elem(sc->fd, &id, buf))
+			return -ENOENT;
+		while (n < OUT_STACK_MAX && buf[n])
+			n++;
+		sc->ips[id] = malloc(n * sizeof(buf[0]) ?: 1);
+		if (!sc->ips[id])
+			return -ENOMEM;
+		memcpy(sc->ips[id], buf, n * sizeof(buf[0]));
+		sc->nr[id] = n;
 	}
+	n = sc->nr[id] < max ? sc->nr[id] : max;
+	memcpy(ips, sc->ips[id], n * sizeof(ips[0]));
 	return n;
+}
+
+static int stack_cache__init(struct stack_cache *sc, int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	sc->fd = fd;
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	sc->ips = calloc(info.max_entries, sizeof(*sc->ips));
+	sc->nr = calloc(info.max_entries, sizeof(*sc->nr));
+	if (!sc->ips || !sc->nr)
+		return -ENOMEM;
+	sc->cap = info.max_entries;
+	return 0;
+}
+
+static void stack_cache__free(struct stack_cache *sc)
+{
+	for (__u32 i = 0; sc->ips && i < sc->cap; i++)
+		free(sc->ips[i]);
+	free(sc->ips);
+	free(sc->nr);
 }
 
 static int on_event(void *ctx, const struct pwru_event *ev)
@@ -307,11 +354,14 @@ static int stream(struct trace *t)
 {
 	int err = 0;
 
-	t->pl = pipeline__new(t->be.events_fd, t->run.perfbuf, on_event, t);
+	t->pl = pipeline__new(t->be.events_fd, t->run.perfbuf, t->o->ringbuf_pages, on_event, t);
 	if (!t->pl)
 		return -errno;
+	err = stack_cache__init(&t->stacks, t->be.stacks_fd);
+	if (err)
+		return err;
 	t->out.stack_lookup = stack_lookup;
-	t->out.stack_priv = &t->be.stacks_fd;
+	t->out.stack_priv = &t->stacks;
 	output__header(&t->out, t->outf);
 	fflush(t->outf);
 	if (t->o->ready_file) {
@@ -363,6 +413,7 @@ static void trace__free(struct trace *t)
 	else if (t->outf)
 		fflush(stdout);
 	pipeline__free(t->pl);
+	stack_cache__free(&t->stacks);
 	ksyms__free(t->ksyms);
 	drop_reasons__free(t->reasons);
 	free((void *)t->out.func_names);

@@ -126,6 +126,50 @@ static double now_secs(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * strerror() for what reaches us from the kernel: 524 is its internal
+ * ENOTSUPP, which bpf() leaks to user space (e.g. a trampoline for a
+ * function it cannot trace) and libc has no name for.
+ */
+static const char *errstr(int err, char *buf, size_t len)
+{
+	if (err == 524)
+		snprintf(buf, len, "the kernel refused the target: ENOTSUPP (524), its internal "
+				   "'not supported'");
+	else
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
+}
+
+/*
+ * A remedy written for `pwru check` and auto mode may say that pwru falls
+ * back by itself; with --probe-backend it does not.
+ */
+static const char *forced_remedy(const char *remedy, char *buf, size_t len)
+{
+	static const char *const cuts[] = { "; pwru falls back", " (pwru picks one by itself)",
+					    "; meanwhile use another backend" };
+	char *p;
+
+	snprintf(buf, len, "%s", remedy);
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+		if ((p = strstr(buf, cuts[i])))
+			*p = '\0';
+	if (strcmp(buf, remedy))
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 "; or leave out --probe-backend, and pwru picks a usable backend");
+	return buf;
+}
+
+/* Nothing --filter-func names can be probed by that backend: -ESRCH. */
+static int no_match(struct trace *t, const struct backend_ops *ops)
+{
+	fprintf(stderr, "pwru: --filter-func '%s' matches no %s that backend %s can probe\n",
+		t->o->filter_func, ops->needs_funcs ? "function" : "tracepoint", ops->name);
+	t->exit_code = 2;
+	return -ESRCH;
+}
+
 static int try_backend(struct trace *t, const struct backend_ops *ops)
 {
 	int err;
@@ -139,10 +183,12 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 		if (err)
 			return err;
 		if (!t->run.funcs.n)
-			return -ENOENT;
+			return t->o->filter_func ? no_match(t, ops) : -ENOENT;
 	}
 	err = ops->open(&t->be, &t->run);
 	err = err ?: ops->attach(&t->be, &t->run);
+	if (err == -ESRCH && t->o->filter_func)
+		no_match(t, ops);
 	if (err) {
 		ops->close(&t->be);
 		memset(&t->be, 0, sizeof(t->be));
@@ -169,15 +215,16 @@ static void be_close(struct trace *t)
  */
 static int choose_backend(struct trace *t)
 {
-	char why[256], explain[512];
+	char why[256], explain[512], rem[512], eb[128];
 	const char *remedy = NULL;
-	int be, err, first;
+	int be, err = -ENOTSUP, first;
 
 	if (t->o->backend >= 0) {
 		be = t->o->backend;
 		if (!features__usable(t->feat, be, why, sizeof(why), &remedy)) {
 			fprintf(stderr, "pwru: backend %s is not usable on this kernel: %s%s%s\n",
-				pwru_backend_name(be), why, remedy ? "; " : "", remedy ? remedy : "");
+				pwru_backend_name(be), why, remedy ? "; " : "",
+				remedy ? forced_remedy(remedy, rem, sizeof(rem)) : "");
 			return -ENOTSUP;
 		}
 		if (!backend_ops_get(be)) {
@@ -186,9 +233,9 @@ static int choose_backend(struct trace *t)
 			return -ENOTSUP;
 		}
 		err = try_backend(t, backend_ops_get(be));
-		if (err)
+		if (err && err != -ESRCH)
 			fprintf(stderr, "pwru: backend %s failed: %s\n", pwru_backend_name(be),
-				strerror(-err));
+				errstr(-err, eb, sizeof(eb)));
 		return err;
 	}
 	first = features__pick(t->feat, explain, sizeof(explain));
@@ -213,9 +260,13 @@ static int choose_backend(struct trace *t)
 		err = try_backend(t, ops);
 		if (!err)
 			return 0;
-		fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n", ops->name,
-			strerror(-err));
+		if (err != -ESRCH)
+			fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n",
+				ops->name, errstr(-err, eb, sizeof(eb)));
 	}
+	/* exit 2 only when --filter-func matched nothing for every backend tried */
+	if (err != -ESRCH)
+		t->exit_code = 0;
 	return -ENOTSUP;
 }
 

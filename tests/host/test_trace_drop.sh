@@ -13,6 +13,7 @@ run_drop() {
 	command -v "$ipt" >/dev/null || fail "$ipt is not installed"
 	out="$TMP/$ipt.out"
 	start_pwru "$out" --probe-backend tracepoint --output-tuple
+	leak_check_sees_pwru "$progs_before" "$links_before"
 	"$ipt" -I OUTPUT -d 127.0.0.9 -p udp --dport 9999 -j DROP
 	send_udp 127.0.0.9 9999
 	"$ipt" -D OUTPUT -d 127.0.0.9 -p udp --dport 9999 -j DROP

@@ -76,6 +76,7 @@ struct trace {
 	__u64 printed;
 	struct pwru_pcap *pcap;
 	struct stack_cache stacks;
+	bool nomatch; /* the last backend tried had nothing --filter-func names */
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -161,9 +162,10 @@ static const char *forced_remedy(const char *remedy, char *buf, size_t len)
 	return buf;
 }
 
-/* Nothing --filter-func names can be probed by that backend: -ESRCH. */
+/* Nothing --filter-func names can be probed by that backend. */
 static int no_match(struct trace *t, const struct backend_ops *ops)
 {
+	t->nomatch = true;
 	fprintf(stderr, "pwru: --filter-func '%s' matches no %s that backend %s can probe\n",
 		t->o->filter_func, ops->needs_funcs ? "function" : "tracepoint", ops->name);
 	t->exit_code = 2;
@@ -174,6 +176,8 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 {
 	int err;
 
+	t->nomatch = false;
+	pcap_filter__next_backend();
 	memset(&t->be, 0, sizeof(t->be));
 	t->be.ops = ops;
 	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
@@ -187,7 +191,8 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 	}
 	err = ops->open(&t->be, &t->run);
 	err = err ?: ops->attach(&t->be, &t->run);
-	if (err == -ESRCH && t->o->filter_func)
+	/* the tracepoint backend's attach: -ESRCH when the filter named none */
+	if (err == -ESRCH && t->o->filter_func && !ops->needs_funcs)
 		no_match(t, ops);
 	if (err) {
 		ops->close(&t->be);
@@ -233,7 +238,7 @@ static int choose_backend(struct trace *t)
 			return -ENOTSUP;
 		}
 		err = try_backend(t, backend_ops_get(be));
-		if (err && err != -ESRCH)
+		if (err && !t->nomatch)
 			fprintf(stderr, "pwru: backend %s failed: %s\n", pwru_backend_name(be),
 				errstr(-err, eb, sizeof(eb)));
 		return err;
@@ -260,12 +265,12 @@ static int choose_backend(struct trace *t)
 		err = try_backend(t, ops);
 		if (!err)
 			return 0;
-		if (err != -ESRCH)
+		if (!t->nomatch)
 			fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n",
 				ops->name, errstr(-err, eb, sizeof(eb)));
 	}
 	/* exit 2 only when --filter-func matched nothing for every backend tried */
-	if (err != -ESRCH)
+	if (!t->nomatch)
 		t->exit_code = 0;
 	return -ENOTSUP;
 }

@@ -3,6 +3,7 @@
 . tests/host/lib.sh
 need_root
 mount_fs
+need_tracepoint_backend
 
 progs_before=$(unheld_ids prog)
 links_before=$(unheld_ids link)

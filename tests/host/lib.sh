@@ -71,8 +71,9 @@ expect_error() {
 	shift 2
 	rc=0
 	# a case that should fail may trace instead where the kernel allows it: bounded
-	timeout -s INT 30 "$PWRU" "$@" >"$TMP/stdout" 2>"$TMP/stderr" </dev/null || rc=$?
-	[ "$rc" != 124 ] || fail "pwru $*: still running after 30s, want exit $want_rc"
+	# (the 1M-insn pcap filter takes a minute to verify)
+	timeout -s INT "${EXPECT_TIMEOUT:-300}" "$PWRU" "$@" >"$TMP/stdout" 2>"$TMP/stderr" </dev/null || rc=$?
+	[ "$rc" != 124 ] || fail "pwru $*: still running after ${EXPECT_TIMEOUT:-300}s, want exit $want_rc"
 	[ "$rc" = "$want_rc" ] || fail "pwru $*: exit $rc, want $want_rc ($(cat "$TMP/stderr"))"
 	grep -qF -- "$want_msg" "$TMP/stderr" ||
 		fail "pwru $*: stderr '$(cat "$TMP/stderr")' lacks '$want_msg'"

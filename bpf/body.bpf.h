@@ -29,6 +29,10 @@
 /* BPF_CORE_READ() expands to bpf_core_read() at each use: read in place */
 #undef bpf_core_read
 #define bpf_core_read(dst, sz, src) bpf_probe_read_kernel(dst, sz, (const void *)(src))
+/* the target's own types: a field it lacks fails the build, not the load */
+#define PWRU_HAS_FIELD(f) 1
+#else
+#define PWRU_HAS_FIELD(f) bpf_core_field_exists(f)
 #endif
 
 char LICENSE[] SEC("license") = "GPL";
@@ -66,14 +70,34 @@ struct {
 	__uint(value_size, 127 * sizeof(__u64));
 } stacks SEC(".maps");
 
+/*
+ * Perf buffer only: bpf_perf_event_output() copies from memory the program
+ * owns, and a per-CPU scratch event is shared by every pwru program on the
+ * CPU. A program interrupted half-way (task, softirq, hardirq, NMI: fentry
+ * and raw tracepoints only guard against re-entering the same program) must
+ * not have its event overwritten, so each nesting level gets its own slot.
+ */
+#define PWRU_NEST_MAX 4
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, PWRU_NEST_MAX);
 	__type(key, __u32);
 	__type(value, struct pwru_event);
 } scratch SEC(".maps");
 
-/* events the ring buffer refused because it was full */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} nesting SEC(".maps");
+
+/*
+ * Events the buffer refused (full ring buffer, failed perf output, nesting
+ * too deep). One u64 per CPU, updated atomically: an interrupting program
+ * on the same CPU may update it between our load and store.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -91,12 +115,16 @@ struct pwru_probe {
 	__u32 has_drop;
 };
 
-/* netns of the device, else of the socket, as pwru does */
-static __always_inline __u32 skb_netns(struct sk_buff *skb)
+/*
+ * netns of the device, else of the socket, as pwru does. possible_net_t
+ * has no net pointer without CONFIG_NET_NS: one netns, reported as 0.
+ */
+static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *dev)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
 	__u32 ino = 0;
 
+	if (!PWRU_HAS_FIELD(dev->nd_net.net))
+		return 0;
 	if (dev)
 		ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
 	if (!ino) {
@@ -170,14 +198,22 @@ static __always_inline bool pwru_pcap_match(struct sk_buff *skb)
 	return pwru_pcap_l3((__u64)head + off, cap, wire);
 }
 
-static __always_inline bool pwru_filter(struct sk_buff *skb)
+/* known at load time: the verifier prunes the read when no filter needs it */
+#define PWRU_FILTER_NEEDS_DEV (CFG.netns || CFG.ifindex || CFG.ifname[0])
+
+/* *devp: skb->dev, read here only when a filter needs it (PWRU_FILTER_NEEDS_DEV) */
+static __always_inline bool pwru_filter(struct sk_buff *skb, struct net_device **devp)
 {
+	struct net_device *dev;
+
 	if (CFG.mark_mask && (BPF_CORE_READ(skb, mark) & CFG.mark_mask) != CFG.mark)
 		return false;
-	if (CFG.netns && skb_netns(skb) != CFG.netns)
-		return false;
+	if (PWRU_FILTER_NEEDS_DEV) {
+		dev = *devp = BPF_CORE_READ(skb, dev);
+		if (CFG.netns && skb_netns(skb, dev) != CFG.netns)
+			return false;
+	}
 	if (CFG.ifindex || CFG.ifname[0]) {
-		struct net_device *dev = BPF_CORE_READ(skb, dev);
 		char name[PWRU_IFNAME_LEN] = {};
 
 		if (!dev)
@@ -259,14 +295,13 @@ done:
 	ev->flags |= PWRU_F_HAS_TUPLE;
 }
 
-static __always_inline void fill_meta(struct sk_buff *skb, struct pwru_event *ev)
+static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *dev,
+				      struct pwru_event *ev)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
-
 	ev->mark = BPF_CORE_READ(skb, mark);
 	ev->len = BPF_CORE_READ(skb, len);
 	ev->proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-	ev->netns = skb_netns(skb);
+	ev->netns = skb_netns(skb, dev);
 	if (dev) {
 		ev->ifindex = BPF_CORE_READ(dev, ifindex);
 		ev->mtu = BPF_CORE_READ(dev, mtu);
@@ -274,37 +309,19 @@ static __always_inline void fill_meta(struct sk_buff *skb, struct pwru_event *ev
 	}
 }
 
-/*
- * The perf buffer reports its own losses to user space (PERF_RECORD_LOST);
- * the ring buffer does not, so count refusals here.
- */
-static __always_inline void pwru_emit(void *ctx, struct pwru_event *ev)
+static __always_inline void count_lost(void)
 {
 	__u32 zero = 0;
-	__u64 *n;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
 
-	if (CFG.use_perfbuf) {
-		bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, sizeof(*ev));
-		return;
-	}
-	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0)) {
-		n = bpf_map_lookup_elem(&lost, &zero);
-		if (n)
-			*n += 1;
-	}
+	/* result unused: plain BPF_XADD, which every kernel with BPF has */
+	if (n)
+		__sync_fetch_and_add(n, 1);
 }
 
-static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
-				       const struct pwru_probe *p)
+static __always_inline void fill_event(void *ctx, struct sk_buff *skb, struct net_device *dev,
+				       const struct pwru_probe *p, struct pwru_event *ev)
 {
-	struct pwru_event *ev;
-	__u32 zero = 0;
-
-	if (!skb || !pwru_filter(skb))
-		return 0;
-	ev = bpf_map_lookup_elem(&scratch, &zero);
-	if (!ev)
-		return 0;
 	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->skb = (__u64)skb;
 	ev->ts = bpf_ktime_get_ns();
@@ -314,7 +331,7 @@ static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
 	ev->pid = bpf_get_current_pid_tgid() >> 32;
 	ev->cpu = bpf_get_smp_processor_id();
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	fill_meta(skb, ev);
+	fill_meta(skb, dev, ev);
 	parse_tuple(skb, ev);
 	if (p->has_drop) {
 		ev->flags |= PWRU_F_HAS_DROP;
@@ -331,7 +348,66 @@ static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
 		if (ev->stack_id >= 0)
 			ev->flags |= PWRU_F_HAS_STACK;
 	}
-	pwru_emit(ctx, ev);
+}
+
+/* The event is built in the ring buffer itself: no shared scratch to overwrite. */
+static __always_inline void emit_ringbuf(void *ctx, struct sk_buff *skb, struct net_device *dev,
+					 const struct pwru_probe *p)
+{
+	struct pwru_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+
+	if (!ev) {
+		count_lost();
+		return;
+	}
+	fill_event(ctx, skb, dev, p, ev);
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/*
+ * One scratch slot per nesting level on this CPU. The depth is restored
+ * before return, so a program that interrupts us between its load and store
+ * leaves it as it found it. This holds where pwru's programs run with
+ * preemption disabled, as on the kernels that need the perf buffer
+ * (before 5.8); a preemptible run (CONFIG_PREEMPT, fentry since 5.10's
+ * migrate_disable) could race, and has the ring buffer.
+ */
+static __always_inline void emit_perf(void *ctx, struct sk_buff *skb, struct net_device *dev,
+				      const struct pwru_probe *p)
+{
+	__u32 zero = 0, slot, *depth = bpf_map_lookup_elem(&nesting, &zero);
+	struct pwru_event *ev = NULL;
+
+	if (!depth)
+		return;
+	slot = *depth;
+	*depth = slot + 1;
+	if (slot < PWRU_NEST_MAX)
+		ev = bpf_map_lookup_elem(&scratch, &slot);
+	if (ev) {
+		fill_event(ctx, skb, dev, p, ev);
+		/* -ENOSPC when full: the PERF_RECORD_LOST for it may come late or never */
+		if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, sizeof(*ev)))
+			count_lost();
+	} else {
+		count_lost();
+	}
+	*depth = slot;
+}
+
+static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
+				       const struct pwru_probe *p)
+{
+	struct net_device *dev = NULL;
+
+	if (!skb || !pwru_filter(skb, &dev))
+		return 0;
+	if (!PWRU_FILTER_NEEDS_DEV)
+		dev = BPF_CORE_READ(skb, dev);
+	if (CFG.use_perfbuf)
+		emit_perf(ctx, skb, dev, p);
+	else
+		emit_ringbuf(ctx, skb, dev, p);
 	return 0;
 }
 

@@ -132,7 +132,9 @@ struct ksyms *ksyms__load(const char *path)
 		err = parse_all(ks);
 	if (err)
 		goto err_out;
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
+	/* an empty (or all-zero, unprivileged) kallsyms leaves syms NULL: qsort must not see it */
+	if (ks->n)
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	return ks;
 err_out:
 	ksyms__free(ks);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* pwru: packet, where are you? */
 #include <stdio.h>
+#include <string.h>
 #include <bpf/libbpf.h>
 
 #include "backend.h"
@@ -34,6 +35,10 @@ static int run_check(const struct options *o)
 	}
 	rc = check__report(f, stdout, o->output_json);
 	features__free(f);
+	if (rc < 0) {
+		fprintf(stderr, "pwru: check: cannot write the report: %s\n", strerror(-rc));
+		return 1;
+	}
 	return rc;
 }
 

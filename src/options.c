@@ -16,6 +16,9 @@
 #include "funcs.h"
 #include "pcap.h"
 
+/* a BPF ring buffer's size is a u32 power of two */
+#define RINGBUF_MAX_BYTES (1ULL << 31)
+
 enum {
 	OPT_BACKEND = 256,
 	OPT_FILTER_FUNC,
@@ -206,6 +209,7 @@ static int check_regex(const char *re, char *err, size_t len)
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t len)
 {
 	unsigned long long n;
+	long page;
 
 	switch (c) {
 	case OPT_BACKEND:
@@ -280,6 +284,17 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 			return fail(err, len,
 				    "--ringbuf-pages: '%s' is not a power of two between 1 and 1048576",
 				    arg);
+		/*
+		 * The map size is a u32 and a power of two, so the kernel's ring
+		 * buffer holds at most 2 GiB; more pages would wrap to 0 bytes.
+		 */
+		page = sysconf(_SC_PAGESIZE);
+		if (n * page > RINGBUF_MAX_BYTES)
+			return fail(err, len,
+				    "--ringbuf-pages: %llu pages of %ld bytes exceed the ring buffer's "
+				    "limit of 2 GiB (%llu pages)",
+				    (unsigned long long)n, page,
+				    (unsigned long long)(RINGBUF_MAX_BYTES / page));
 		o->ringbuf_pages = n;
 		return 0;
 	case OPT_PERF_BUFFER:

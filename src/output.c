@@ -342,10 +342,14 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	return 0;
 }
 
-/* Stacks are fetched once per event: the lookup may remove them from the map. */
+/*
+ * Stacks are fetched once per event. The leading frames are pwru's own: its
+ * BPF program, trampoline and the tracing glue that called it; drop them so
+ * that a stack starts at the probed function (or the tracepoint's caller).
+ */
 static void fetch_stack(struct out_ctx *c, const struct pwru_event *ev)
 {
-	int n = 0;
+	int n = 0, skip = 0;
 
 	c->nr_ips = 0;
 	if (!(c->stack || c->caller) || !(ev->flags & PWRU_F_HAS_STACK) || !c->stack_lookup)
@@ -353,6 +357,17 @@ static void fetch_stack(struct out_ctx *c, const struct pwru_event *ev)
 	n = c->stack_lookup(c->stack_priv, ev->stack_id, c->ips, OUT_STACK_MAX);
 	while (c->nr_ips < n && c->ips[c->nr_ips])
 		c->nr_ips++;
+	for (; skip < c->nr_ips; skip++) {
+		const struct ksym *k = ksyms__find(c->ksyms, c->ips[skip]);
+
+		if (!k || !is_plumbing(k->name))
+			break;
+	}
+	/* all plumbing, or unknown symbols: keep what there is */
+	if (skip == c->nr_ips)
+		return;
+	memmove(c->ips, c->ips + skip, (c->nr_ips - skip) * sizeof(c->ips[0]));
+	c->nr_ips -= skip;
 }
 
 int output__event(struct out_ctx *c, const struct pwru_event *ev, FILE *out)

@@ -50,12 +50,30 @@ static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 		deliver(p, data, size);
 }
 
+/*
+ * The kernel writes a PERF_RECORD_LOST only at the next output that finds
+ * room, so losses at the end of a run may never be reported here; the BPF
+ * side counts every failed bpf_perf_event_output() instead, and this count
+ * is only a floor for it (pipeline__lost).
+ */
 static void on_perf_lost(void *ctx, int cpu, __u64 n)
 {
 	((struct pipeline *)ctx)->perf_lost += n;
 }
 
-struct pipeline *pipeline__new(int events_fd, bool perfbuf, pipeline_cb cb, void *ctx)
+/* perf buffers are per CPU: share the --ringbuf-pages budget out, a power of two each */
+static size_t perf_pages(__u32 total_pages)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	size_t per = total_pages / (ncpu > 0 ? ncpu : 1), pow = 1;
+
+	while (pow * 2 <= per)
+		pow *= 2;
+	return pow;
+}
+
+struct pipeline *pipeline__new(int events_fd, bool perfbuf, __u32 pages, pipeline_cb cb,
+			       void *ctx)
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 
@@ -64,7 +82,7 @@ struct pipeline *pipeline__new(int events_fd, bool perfbuf, pipeline_cb cb, void
 	p->cb = cb;
 	p->ctx = ctx;
 	if (perfbuf)
-		p->pb = perf_buffer__new(events_fd, 256, on_perf, on_perf_lost, p, NULL);
+		p->pb = perf_buffer__new(events_fd, perf_pages(pages), on_perf, on_perf_lost, p, NULL);
 	else
 		p->rb = ring_buffer__new(events_fd, on_ringbuf, p, NULL);
 	if (!p->pb && !p->rb) {
@@ -105,18 +123,19 @@ __u64 pipeline__events(const struct pipeline *p)
 __u64 pipeline__lost(const struct pipeline *p, int lost_fd)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	__u64 total = p->perf_lost + p->short_records;
+	__u64 counted = 0;
 	__u32 zero = 0;
 	__u64 *v;
 
-	if (lost_fd < 0 || ncpu <= 0)
-		return total;
-	v = calloc(ncpu, sizeof(*v));
+	v = lost_fd >= 0 && ncpu > 0 ? calloc(ncpu, sizeof(*v)) : NULL;
 	if (v && !bpf_map_lookup_elem(lost_fd, &zero, v))
 		for (int i = 0; i < ncpu; i++)
-			total += v[i];
+			counted += v[i];
 	free(v);
-	return total;
+	/* perf's own records count a subset of the failures the BPF side counted */
+	if (p->perf_lost > counted)
+		counted = p->perf_lost;
+	return counted + p->short_records;
 }
 
 bool pipeline__stopped(const struct pipeline *p)

@@ -13,13 +13,15 @@ struct pipeline;
 /* Return non-zero from the callback to stop polling. */
 typedef int (*pipeline_cb)(void *ctx, const struct pwru_event *ev);
 
-struct pipeline *pipeline__new(int events_fd, bool perfbuf, pipeline_cb cb, void *ctx);
+/* pages: the ring buffer's size, or the perf buffers' total, shared out among the CPUs */
+struct pipeline *pipeline__new(int events_fd, bool perfbuf, __u32 pages, pipeline_cb cb,
+			       void *ctx);
 /* >= 0 events handled, -EINTR when interrupted, other negative errno on error */
 int pipeline__poll(struct pipeline *p, int timeout_ms);
 /* drain what is left without blocking */
 int pipeline__drain(struct pipeline *p);
 __u64 pipeline__events(const struct pipeline *p);
-/* lost in the perf buffer plus what lost_fd (per-CPU u64 counter) reports */
+/* what lost_fd (per-CPU u64 counter of refused outputs) reports, plus short records */
 __u64 pipeline__lost(const struct pipeline *p, int lost_fd);
 bool pipeline__stopped(const struct pipeline *p);
 void pipeline__free(struct pipeline *p);

@@ -49,6 +49,20 @@ void trace__init_libbpf(void)
 	libbpf_set_print(libbpf_print);
 }
 
+/*
+ * The kernel gives identical stacks one id, so several events in flight can
+ * share it: an id deleted at its first lookup leaves the others without a
+ * stack. Ids are never deleted during a run, and without BPF_F_REUSE_STACKID
+ * a bucket, once filled, keeps its stack (a different stack that hashes
+ * there gets -EEXIST and no id), so a cache by id is exact.
+ */
+struct stack_cache {
+	int fd;
+	__u32 cap; /* the map's max_entries: ids are below it */
+	__u64 **ips; /* ips[id]: nr[id] frames, or NULL */
+	__u8 *nr;
+};
+
 struct trace {
 	const struct options *o;
 	struct pwru_run run;
@@ -61,6 +75,8 @@ struct trace {
 	struct pipeline *pl;
 	__u64 printed;
 	struct pwru_pcap *pcap;
+	struct stack_cache stacks;
+	bool nomatch; /* the last backend tried had nothing --filter-func names */
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -111,10 +127,57 @@ static double now_secs(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * strerror() for what reaches us from the kernel: 524 is its internal
+ * ENOTSUPP, which bpf() leaks to user space (e.g. a trampoline for a
+ * function it cannot trace) and libc has no name for.
+ */
+static const char *errstr(int err, char *buf, size_t len)
+{
+	if (err == 524)
+		snprintf(buf, len, "the kernel refused the target: ENOTSUPP (524), its internal "
+				   "'not supported'");
+	else
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
+}
+
+/*
+ * A remedy written for `pwru check` and auto mode may say that pwru falls
+ * back by itself; with --probe-backend it does not.
+ */
+static const char *forced_remedy(const char *remedy, char *buf, size_t len)
+{
+	static const char *const cuts[] = { "; pwru falls back", " (pwru picks one by itself)",
+					    "; meanwhile use another backend" };
+	char *p;
+
+	snprintf(buf, len, "%s", remedy);
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+		if ((p = strstr(buf, cuts[i])))
+			*p = '\0';
+	if (strcmp(buf, remedy))
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 "; or leave out --probe-backend, and pwru picks a usable backend");
+	return buf;
+}
+
+/* Nothing --filter-func names can be probed by that backend. */
+static int no_match(struct trace *t, const struct backend_ops *ops)
+{
+	t->nomatch = true;
+	fprintf(stderr, "pwru: --filter-func '%s' matches no %s that backend %s can probe\n",
+		t->o->filter_func, ops->needs_funcs ? "function" : "tracepoint", ops->name);
+	t->exit_code = 2;
+	return -ESRCH;
+}
+
 static int try_backend(struct trace *t, const struct backend_ops *ops)
 {
 	int err;
 
+	t->nomatch = false;
+	pcap_filter__next_backend();
 	memset(&t->be, 0, sizeof(t->be));
 	t->be.ops = ops;
 	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
@@ -124,10 +187,13 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 		if (err)
 			return err;
 		if (!t->run.funcs.n)
-			return -ENOENT;
+			return t->o->filter_func ? no_match(t, ops) : -ENOENT;
 	}
 	err = ops->open(&t->be, &t->run);
 	err = err ?: ops->attach(&t->be, &t->run);
+	/* the tracepoint backend's attach: -ESRCH when the filter named none */
+	if (err == -ESRCH && t->o->filter_func && !ops->needs_funcs)
+		no_match(t, ops);
 	if (err) {
 		ops->close(&t->be);
 		memset(&t->be, 0, sizeof(t->be));
@@ -154,15 +220,16 @@ static void be_close(struct trace *t)
  */
 static int choose_backend(struct trace *t)
 {
-	char why[256], explain[512];
+	char why[256], explain[512], rem[512], eb[128];
 	const char *remedy = NULL;
-	int be, err, first;
+	int be, err = -ENOTSUP, first;
 
 	if (t->o->backend >= 0) {
 		be = t->o->backend;
 		if (!features__usable(t->feat, be, why, sizeof(why), &remedy)) {
 			fprintf(stderr, "pwru: backend %s is not usable on this kernel: %s%s%s\n",
-				pwru_backend_name(be), why, remedy ? "; " : "", remedy ? remedy : "");
+				pwru_backend_name(be), why, remedy ? "; " : "",
+				remedy ? forced_remedy(remedy, rem, sizeof(rem)) : "");
 			return -ENOTSUP;
 		}
 		if (!backend_ops_get(be)) {
@@ -171,9 +238,9 @@ static int choose_backend(struct trace *t)
 			return -ENOTSUP;
 		}
 		err = try_backend(t, backend_ops_get(be));
-		if (err)
+		if (err && !t->nomatch)
 			fprintf(stderr, "pwru: backend %s failed: %s\n", pwru_backend_name(be),
-				strerror(-err));
+				errstr(-err, eb, sizeof(eb)));
 		return err;
 	}
 	first = features__pick(t->feat, explain, sizeof(explain));
@@ -198,26 +265,62 @@ static int choose_backend(struct trace *t)
 		err = try_backend(t, ops);
 		if (!err)
 			return 0;
-		fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n", ops->name,
-			strerror(-err));
+		if (!t->nomatch)
+			fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n",
+				ops->name, errstr(-err, eb, sizeof(eb)));
 	}
+	/* exit 2 only when --filter-func matched nothing for every backend tried */
+	if (!t->nomatch)
+		t->exit_code = 0;
 	return -ENOTSUP;
 }
 
 static int stack_lookup(void *priv, __s32 id, __u64 *ips, size_t max)
 {
-	int fd = *(int *)priv;
+	struct stack_cache *sc = priv;
 	__u64 buf[OUT_STACK_MAX] = {};
 	size_t n = 0;
 
-	if (id < 0 || bpf_map_lookup_elem(fd, &id, buf))
+	if (id < 0 || (__u32)id >= sc->cap)
 		return -ENOENT;
-	bpf_map_delete_elem(fd, &id);
-	while (n < max && n < OUT_STACK_MAX && buf[n]) {
-		ips[n] = buf[n];
-		n++;
+	if (!sc->ips[id]) {
+		if (bpf_map_lookup_elem(sc->fd, &id, buf))
+			return -ENOENT;
+		while (n < OUT_STACK_MAX && buf[n])
+			n++;
+		sc->ips[id] = malloc(n * sizeof(buf[0]) ?: 1);
+		if (!sc->ips[id])
+			return -ENOMEM;
+		memcpy(sc->ips[id], buf, n * sizeof(buf[0]));
+		sc->nr[id] = n;
 	}
+	n = sc->nr[id] < max ? sc->nr[id] : max;
+	memcpy(ips, sc->ips[id], n * sizeof(ips[0]));
 	return n;
+}
+
+static int stack_cache__init(struct stack_cache *sc, int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	sc->fd = fd;
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	sc->ips = calloc(info.max_entries, sizeof(*sc->ips));
+	sc->nr = calloc(info.max_entries, sizeof(*sc->nr));
+	if (!sc->ips || !sc->nr)
+		return -ENOMEM;
+	sc->cap = info.max_entries;
+	return 0;
+}
+
+static void stack_cache__free(struct stack_cache *sc)
+{
+	for (__u32 i = 0; sc->ips && i < sc->cap; i++)
+		free(sc->ips[i]);
+	free(sc->ips);
+	free(sc->nr);
 }
 
 static int on_event(void *ctx, const struct pwru_event *ev)
@@ -307,11 +410,14 @@ static int stream(struct trace *t)
 {
 	int err = 0;
 
-	t->pl = pipeline__new(t->be.events_fd, t->run.perfbuf, on_event, t);
+	t->pl = pipeline__new(t->be.events_fd, t->run.perfbuf, t->o->ringbuf_pages, on_event, t);
 	if (!t->pl)
 		return -errno;
+	err = stack_cache__init(&t->stacks, t->be.stacks_fd);
+	if (err)
+		return err;
 	t->out.stack_lookup = stack_lookup;
-	t->out.stack_priv = &t->be.stacks_fd;
+	t->out.stack_priv = &t->stacks;
 	output__header(&t->out, t->outf);
 	fflush(t->outf);
 	if (t->o->ready_file) {
@@ -363,6 +469,7 @@ static void trace__free(struct trace *t)
 	else if (t->outf)
 		fflush(stdout);
 	pipeline__free(t->pl);
+	stack_cache__free(&t->stacks);
 	ksyms__free(t->ksyms);
 	drop_reasons__free(t->reasons);
 	free((void *)t->out.func_names);

@@ -66,7 +66,7 @@ static int set_cfg(struct bpf_object *obj, const struct pwru_cfg *cfg)
 
 int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const struct backend *b)
 {
-	struct bpf_map *events = find_map(obj, "events");
+	struct bpf_map *events = find_map(obj, "events"), *stacks;
 	struct pwru_cfg cfg = r->cfg;
 	int err;
 
@@ -81,6 +81,17 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const st
 	} else {
 		err = bpf_map__set_max_entries(events, r->ringbuf_bytes);
 	}
+	if (err)
+		return err;
+	/*
+	 * Stack ids are kept for the whole run (src/trace.c): room for many
+	 * distinct stacks when they are asked for, one bucket when not (each
+	 * is preallocated, about 1 KiB).
+	 */
+	stacks = find_map(obj, "stacks");
+	if (!stacks)
+		return -ENOENT;
+	err = bpf_map__set_max_entries(stacks, cfg.output_stack || cfg.output_caller ? 16384 : 1);
 	if (err)
 		return err;
 	/* the splice happens in libbpf's load (src/pcap/load.c); refuse what it would miss */

@@ -30,7 +30,6 @@
 
 /* a rejected template is retried against the next candidate, this often */
 #define TEMPLATE_TRIES 8
-#define MAX_MODULES 64
 
 struct module_btf {
 	char name[64];
@@ -45,7 +44,7 @@ struct fentry_backend {
 	int *link_fd; /* per func id, -1 when not attached */
 	int *err; /* per func id: 0, or why it was skipped */
 	const char **stage;
-	struct module_btf mods[MAX_MODULES];
+	struct module_btf *mods; /* grown before the attach threads start, read-only after */
 	int nr_mods;
 };
 
@@ -128,17 +127,29 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 	return pwru_obj__fill_fds(fb->skel->obj, b);
 }
 
-/* The fd of a module's BTF object, for attach_btf_obj_fd; cached. */
+static int cached_module_btf_fd(const struct fentry_backend *fb, const char *module)
+{
+	for (int i = 0; i < fb->nr_mods; i++)
+		if (!strcmp(fb->mods[i].name, module))
+			return fb->mods[i].fd;
+	return -ENOENT;
+}
+
+/*
+ * The fd of a module's BTF object, for attach_btf_obj_fd, into the cache.
+ * Not thread-safe: fentry_attach fills the cache for every module first.
+ */
 static int module_btf_fd(struct fentry_backend *fb, const char *module)
 {
 	struct bpf_btf_info info;
+	struct module_btf *m;
 	char name[64];
 	__u32 id = 0, len;
 	int fd;
 
-	for (int i = 0; i < fb->nr_mods; i++)
-		if (!strcmp(fb->mods[i].name, module))
-			return fb->mods[i].fd;
+	fd = cached_module_btf_fd(fb, module);
+	if (fd >= 0)
+		return fd;
 	while (!bpf_btf_get_next_id(id, &id)) {
 		fd = bpf_btf_get_fd_by_id(id);
 		if (fd < 0)
@@ -147,13 +158,19 @@ static int module_btf_fd(struct fentry_backend *fb, const char *module)
 		info.name = (__u64)(unsigned long)name;
 		info.name_len = sizeof(name);
 		len = sizeof(info);
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(name, module) &&
-		    fb->nr_mods < MAX_MODULES) {
-			snprintf(fb->mods[fb->nr_mods].name, sizeof(name), "%s", module);
-			fb->mods[fb->nr_mods++].fd = fd;
-			return fd;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) || strcmp(name, module)) {
+			close(fd);
+			continue;
 		}
-		close(fd);
+		m = realloc(fb->mods, (fb->nr_mods + 1) * sizeof(*m));
+		if (!m) {
+			close(fd);
+			return -ENOMEM;
+		}
+		fb->mods = m;
+		snprintf(m[fb->nr_mods].name, sizeof(m->name), "%s", module);
+		m[fb->nr_mods++].fd = fd;
+		return fd;
 	}
 	return -ENOENT;
 }
@@ -178,7 +195,7 @@ static void attach_job(size_t i, void *arg)
 		return;
 	}
 	if (f->module) {
-		lo.attach_btf_obj_fd = module_btf_fd(fb, f->module);
+		lo.attach_btf_obj_fd = cached_module_btf_fd(fb, f->module);
 		if ((int)lo.attach_btf_obj_fd < 0) {
 			fb->err[i] = lo.attach_btf_obj_fd;
 			fb->stage[i] = "module BTF";
@@ -249,6 +266,7 @@ static void fentry_close(struct backend *b)
 	fentry_bpf__destroy(fb->skel);
 	for (int i = 0; i < fb->nr_mods; i++)
 		close(fb->mods[i].fd);
+	free(fb->mods);
 	free(fb->link_fd);
 	free(fb->err);
 	free(fb->stage);

@@ -115,6 +115,7 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 	struct tp_backend *tb = b->priv;
 	regex_t re, *rep = NULL;
 	struct timespec t0, t1;
+	size_t wanted = 0;
 
 	tb->names = calloc(tb->tps.n + 1, sizeof(*tb->names));
 	tb->prog_fds = calloc(tb->tps.n + 1, sizeof(int));
@@ -128,15 +129,18 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (size_t i = 0; i < tb->tps.n; i++)
-		if (name_wanted(rep, tb->tps.v[i].name))
+		if (name_wanted(rep, tb->tps.v[i].name)) {
 			attach_one(tb, b, &tb->tps.v[i]);
+			wanted++;
+		}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	b->stats.attach_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (rep)
 		regfree(rep);
 	b->names = tb->names;
 	b->nr_names = tb->n;
-	return tb->n ? 0 : -ENOENT;
+	/* -ESRCH: --filter-func named none of them (src/trace.c says so) */
+	return tb->n ? 0 : wanted ? -ENOENT : -ESRCH;
 }
 
 static void tp_close(struct backend *b)

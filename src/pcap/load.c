@@ -102,9 +102,11 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	if (!active)
 		return 0;
 	/*
-	 * Every program carries the same filter: once the verifier rejected
-	 * one because of it, fail the others fast (under TCG each 1M-insn
-	 * verification takes minutes, and backends retry other targets).
+	 * Every program of a backend carries the same filter: once the
+	 * verifier rejected one because of it, fail the backend's others fast
+	 * (under TCG each 1M-insn verification takes minutes, and backends
+	 * retry other targets). The next backend starts afresh
+	 * (pcap_filter__next_backend): its programs are other programs.
 	 */
 	if (vlog && vlog[0] && pcap_filter__rejected(NULL, 0))
 		return -E2BIG;
@@ -277,27 +279,40 @@ static long last_insn(const char *log)
 	return -1;
 }
 
+bool pcap_where__blamed(const struct pcap_where *w, const char *log)
+{
+	long idx = last_insn(log);
+
+	/*
+	 * Only the instruction the verifier stopped at says whose fault it
+	 * is: "too large" or "too complex" alone can come from the program
+	 * around the filter as well (a small filter on a big template).
+	 */
+	for (size_t i = 0; idx >= 0 && i < w->n; i++)
+		if ((size_t)idx >= w->start[i] && (size_t)idx < w->end[i])
+			return true;
+	return false;
+}
+
 bool pcap_filter__rejected(char *err, size_t len)
 {
-	static const char *const size_words[] = {"too large", "too complex", "back-edge",
-						 "infinite loop", "jump out of range"};
 	char tail[384];
-	bool ours = false;
-	long idx;
 
-	if (!vlog || !vlog[0])
+	if (!vlog || !vlog[0] || !pcap_where__blamed(&cur_where, vlog))
 		return false;
-	for (size_t i = 0; i < sizeof(size_words) / sizeof(size_words[0]); i++)
-		ours |= strstr(vlog, size_words[i]) != NULL;
-	idx = last_insn(vlog);
-	for (size_t i = 0; idx >= 0 && i < cur_where.n; i++)
-		ours |= (size_t)idx >= cur_where.start[i] && (size_t)idx < cur_where.end[i];
-	if (!ours || !err)
-		return ours;
+	if (!err)
+		return true;
 	verifier_log__tail(vlog, tail, sizeof(tail), 3);
 	snprintf(err, len, "the kernel verifier rejected program %s with the filter: %s", cur_prog,
 		 tail);
 	return true;
+}
+
+void pcap_filter__next_backend(void)
+{
+	if (vlog)
+		vlog[0] = '\0';
+	memset(&cur_where, 0, sizeof(cur_where));
 }
 
 int pcap_filter__verify(const struct pwru_pcap *f, char *err, size_t len)

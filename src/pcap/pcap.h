@@ -122,10 +122,13 @@ int pcap_filter__check_obj(const struct bpf_object *obj);
 int pcap_filter__check_loaded(const struct bpf_object *obj);
 /*
  * After a backend failed to load: true, with the verifier's last lines in
- * err, when the kernel rejected a program because of the filter (at an
- * instruction of the filter, or for the size or complexity it added).
+ * err, when the kernel rejected a program because of the filter: the last
+ * instruction the verifier log shows lies inside a spliced filter body.
  */
 bool pcap_filter__rejected(char *err, size_t len); /* err may be NULL */
+bool pcap_where__blamed(const struct pcap_where *w, const char *log);
+/* forget the last rejection: the next backend's loads are judged afresh */
+void pcap_filter__next_backend(void);
 /* -errno of the last splice or check that failed, with its message */
 int pcap_filter__last_error(char *err, size_t len);
 

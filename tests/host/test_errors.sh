@@ -18,6 +18,8 @@ expect_error 2 "--output-limit-lines: '-3' is not a positive integer" --output-l
 expect_error 2 "--timestamp: 'later' is not one of none, current, relative, absolute" --timestamp later
 expect_error 2 "--kernel-btf: cannot read '/nonexistent'" --kernel-btf /nonexistent
 expect_error 2 "--ringbuf-pages: '3' is not a power of two" --ringbuf-pages 3
+[ "$(getconf PAGESIZE)" != 4096 ] ||
+	expect_error 2 "--ringbuf-pages: 1048576 pages of 4096 bytes exceed the ring buffer's limit of 2 GiB (524288 pages)" --ringbuf-pages 1048576
 expect_error 2 "unknown option '--frobnicate'" --frobnicate
 expect_error 2 "option '--filter-func' requires a value" --filter-func
 expect_error 2 "pcap filter 'udp and (': can't parse filter expression: syntax error" 'udp and ('
@@ -28,9 +30,24 @@ expect_error 2 "check: unexpected argument 'extra'" check extra
 
 # Run-time errors: exit 1 with the reason.
 expect_error 1 "--output-file: cannot open '/nonexistent/dir/f'" --probe-backend tracepoint --output-file /nonexistent/dir/f
-expect_error 1 "backend kprobe is not usable on this kernel" --probe-backend kprobe
-expect_error 1 "backend fentry is not usable on this kernel" --probe-backend fentry
-expect_error 1 "backend kprobe-multi is not usable on this kernel" --probe-backend kprobe-multi
+# A forced backend this kernel lacks (pwru check decides, from what the
+# kernel has): exit 1, the reason, and no promise that pwru falls back.
+"$PWRU" check --output-json >"$TMP/check.json" || true
+for be in fentry kprobe-multi kprobe; do
+	python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["backends"][sys.argv[2]]["usable"])' \
+		"$TMP/check.json" $be || { echo "test_errors: $be is usable here: its refusal is not tested"; continue; }
+	expect_error 1 "backend $be is not usable on this kernel" --probe-backend $be
+	! grep -q 'by itself\|falls back' "$TMP/stderr" || fail "forced $be: $(cat "$TMP/stderr")"
+done
+expect_error 2 "--filter-func '^pwru_nothing\$' matches no tracepoint that backend tracepoint can probe" \
+	--probe-backend tracepoint --filter-func '^pwru_nothing$'
+expect_error 2 "--filter-func '^pwru_nothing\$' matches no" --filter-func '^pwru_nothing$'
+! grep -q 'No such file or directory' "$TMP/stderr" || fail "--filter-func matching nothing: $(cat "$TMP/stderr")"
+# check's report cannot be written: a message and exit 1, not a negative errno (251)
+rc=0
+"$PWRU" check >/dev/full 2>"$TMP/stderr" || rc=$?
+[ $rc = 1 ] && grep -q '^pwru: check: cannot write the report: ' "$TMP/stderr" ||
+	fail "pwru check >/dev/full: exit $rc: $(cat "$TMP/stderr")"
 echo "not btf" >"$TMP/bad.btf"
 expect_error 1 "--kernel-btf: '$TMP/bad.btf' is not a readable BTF file" --probe-backend tracepoint --kernel-btf "$TMP/bad.btf"
 

@@ -2,6 +2,7 @@
 . tests/host/lib.sh
 need_root
 mount_fs
+need_tracepoint_backend
 
 # --filter-mark: only the marked datagram
 out="$TMP/mark.out"

@@ -3,6 +3,7 @@
 . tests/host/lib.sh
 need_root
 mount_fs
+need_tracepoint_backend
 
 progs_before=$(unheld_ids prog)
 links_before=$(unheld_ids link)
@@ -13,6 +14,7 @@ run_drop() {
 	command -v "$ipt" >/dev/null || fail "$ipt is not installed"
 	out="$TMP/$ipt.out"
 	start_pwru "$out" --probe-backend tracepoint --output-tuple
+	leak_check_sees_pwru "$progs_before" "$links_before"
 	"$ipt" -I OUTPUT -d 127.0.0.9 -p udp --dport 9999 -j DROP
 	send_udp 127.0.0.9 9999
 	"$ipt" -D OUTPUT -d 127.0.0.9 -p udp --dport 9999 -j DROP

@@ -273,6 +273,25 @@ START_TEST(caller_from_stack)
 }
 END_TEST
 
+START_TEST(stack_starts_at_probed_function)
+{
+	struct pwru_event ev = v4_event(1);
+	char *s;
+
+	ev.flags |= PWRU_F_HAS_STACK;
+	ev.stack_id = 3;
+	o.output_stack = true;
+	ctx_init();
+	c.stack_lookup = fake_stack;
+	s = render(&ev, true);
+	/* bpf_trace_run3 and __bpf_trace_kfree_skb are pwru's plumbing */
+	ck_assert_ptr_null(strstr(s, "bpf_trace_run3"));
+	ck_assert_ptr_null(strstr(s, "__bpf_trace_kfree_skb"));
+	ck_assert_ptr_nonnull(strstr(s, "\nkfree_skb_reason+0x20\nip_local_out+0x30"));
+	free(s);
+}
+END_TEST
+
 START_TEST(unknown_func_id)
 {
 	struct pwru_event ev = v4_event(77);
@@ -302,6 +321,7 @@ int main(void)
 	tcase_add_test(tc, json_escapes_comm);
 	tcase_add_test(tc, relative_timestamps);
 	tcase_add_test(tc, caller_from_stack);
+	tcase_add_test(tc, stack_starts_at_probed_function);
 	tcase_add_test(tc, unknown_func_id);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -355,7 +355,9 @@ static __u32 run(int prog, __u64 idx)
 static bool kernel_skipped(void)
 {
 	if (getenv("PWRU_SKIP_KERNEL")) {
-		printf("pcap: PWRU_SKIP_KERNEL set: kernel checks skipped\n");
+		/* tests/unit/run counts it: a skip, not a pass */
+		printf("SKIP: pcap differential: PWRU_SKIP_KERNEL set, the kernel checks did not run\n");
+		fflush(stdout);
 		return true;
 	}
 	return false;
@@ -662,6 +664,22 @@ START_TEST(splice_fixups)
 }
 END_TEST
 
+/* The filter is blamed only when the verifier stopped inside it. */
+START_TEST(blame_only_inside_filter)
+{
+	struct pcap_where w = { .n = 2, .start = { 100, 300 }, .end = { 200, 400 } };
+
+	ck_assert(pcap_where__blamed(&w, "0: (bf) r6 = r1\n150: (61) r0 = *(u32 *)(r1 +0)\n"
+					 "invalid mem access 'scalar'\n"));
+	ck_assert(pcap_where__blamed(&w, "350: (95) exit\nR0 !read_ok\n"));
+	/* a too-large program that stopped in the template is not the filter's fault */
+	ck_assert(!pcap_where__blamed(&w, "0: (bf) r6 = r1\n42: (85) call bpf_probe_read#4\n"
+					  "BPF program is too large. Processed 1000001 insn\n"));
+	ck_assert(!pcap_where__blamed(&w, "200: (95) exit\ntoo complex\n"));
+	ck_assert(!pcap_where__blamed(&w, "libbpf: no instruction in this log\n"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pcap");
@@ -674,6 +692,7 @@ int main(void)
 	tcase_add_test(tc, l3_forms);
 	tcase_add_test(tc, translate_all_classes);
 	tcase_add_test(tc, splice_fixups);
+	tcase_add_test(tc, blame_only_inside_filter);
 	tcase_set_timeout(tk, 900);
 	tcase_add_test(tk, differential);
 	tcase_add_test(tk, odd_classic_programs_load);

@@ -27,8 +27,8 @@ kprobe_events() {
 }
 
 check_clean() {
-	[ "$(bpf_prog_ids)" = "$progs_before" ] || fail "BPF programs left behind: $(bpftool prog list | grep -i pwru)"
-	[ "$(bpf_link_ids)" = "$links_before" ] || fail "BPF links left behind: $(bpftool link list)"
+	left=$(leaked "$progs_before" "$links_before")
+	[ -z "$left" ] || fail "BPF objects left behind: $(echo $left)"
 	[ -z "$(kprobe_events)" ] || fail "kprobe_events left behind: $(kprobe_events)"
 	echo "clean: no programs, links or kprobe_events left"
 }
@@ -62,6 +62,7 @@ scenario() {
 	start_pwru "$out" --probe-backend "$BACKEND" "${BTF_ARGS[@]}" --output-tuple --filter-func "$FUNCS"
 	unset PWRU_KMULTI_BAD_SYM
 	cat "$out.err"
+	leak_check_sees_pwru "$progs_before" "$links_before"
 	[ -z "$(kprobe_events | grep pwru_999999_)" ] || fail "stale kprobe event not swept"
 	[ "$BACKEND" != kprobe-multi ] || grep -q 'e.g. pwru_no_such_function' "$out.err" ||
 		fail "the rejected symbol was not skipped"
@@ -90,11 +91,12 @@ scenario() {
 bench() {
 	out=$TMP/out
 	start_pwru "$out" --probe-backend "$BACKEND" "${BTF_ARGS[@]}"
+	leak_check_sees_pwru "$progs_before" "$links_before"
 	stop_pwru
 	cat "$out.err"
 	check_clean
 }
 
-progs_before=$(bpf_prog_ids)
-links_before=$(bpf_link_ids)
+progs_before=$(unheld_ids prog)
+links_before=$(unheld_ids link)
 "$MODE"

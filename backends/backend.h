@@ -41,6 +41,15 @@ struct pwru_run {
 
 #define PWRU_SKIP_REASONS 8
 
+/*
+ * What a backend's probe_load op saw: the stage it reached (its success text
+ * when it returns 0) and, for a rejected load, the verifier's last line.
+ */
+struct be_probe {
+	const char *stage; /* "open", "load", "attach", or what succeeded */
+	char log[192];
+};
+
 struct attach_stats {
 	size_t attached;
 	size_t skipped;
@@ -75,6 +84,13 @@ struct backend_ops {
 	const char *alias; /* also accepted by --backend ("kprobe_multi"), or NULL */
 	enum pwru_backend id; /* its row in table.h */
 	int probe; /* enum feat_id of the load+attach probe that proves it works */
+	/*
+	 * That probe: open this backend's skeleton as a run would (r: config,
+	 * buffers, BTF or pinned build; no functions, no pcap filter), load
+	 * one real template, and attach it to one harmless target (see
+	 * pwru_probe__load()). Undone before it returns. 0 or a negative errno.
+	 */
+	int (*probe_load)(const struct pwru_run *r, struct be_probe *p);
 	bool needs_vmlinux_btf; /* attaches by the kernel's own BTF ids: no other BTF will do */
 	bool needs_funcs; /* attaches to the discovered functions (r->funcs) */
 	/*
@@ -126,6 +142,17 @@ int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b);
 		}                                                               \
 		__s;                                                            \
 	})
+
+/* Kernel functions a probe may attach to: exist on most kernels, called rarely. */
+extern const char *const pwru_probe_targets[];
+#define PWRU_PROBE_TARGETS 3 /* bpf_fentry_test1, do_nanosleep, vfs_fsync */
+
+/*
+ * For a backend's probe_load: load only prog of its opened skeleton obj,
+ * with maps shrunk to the minimum (the probe reads no events), keeping the
+ * verifier's last line in p on failure. 0 or a negative errno.
+ */
+int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be_probe *p);
 
 /* Load a prepared skeleton and fill b's fds from it. */
 int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b);

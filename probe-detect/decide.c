@@ -33,15 +33,14 @@ const struct feat_info feat_info[FEAT__COUNT] = {
 	[FEAT_CAP_PERFMON] = { "priv.CAP_PERFMON", "CAP_PERFMON" },
 	[FEAT_CAP_SYS_ADMIN] = { "priv.CAP_SYS_ADMIN", "CAP_SYS_ADMIN" },
 	[FEAT_TRACEFS] = { "fs.tracefs", "tracefs" },
-	[FEAT_DEBUGFS] = { "fs.debugfs", "debugfs" },
 	[FEAT_FILTER_FUNCS] = { "fs.available_filter_functions", "available_filter_functions" },
 	[FEAT_KPROBE_PMU] = { "kprobe.pmu", "kprobe PMU" },
-	[FEAT_KPROBE_EVENTS] = { "kprobe.legacy_events", "legacy kprobe_events" },
 	[FEAT_RINGBUF] = { "map.ringbuf", "BPF ring buffer" },
 	[FEAT_PROBE_READ_KERNEL] = { "helper.probe_read_kernel", "bpf_probe_read_kernel" },
 	[FEAT_GET_FUNC_IP] = { "helper.get_func_ip", "bpf_get_func_ip" },
 	[FEAT_ATTACH_COOKIE] = { "helper.attach_cookie", "bpf_get_attach_cookie" },
 	[FEAT_SNPRINTF_BTF] = { "helper.snprintf_btf", "bpf_snprintf_btf" },
+	[FEAT_BPF_FLOOR] = { "bpf.rodata_constants", ".rodata read as constants (5.5)" },
 	[FEAT_PROBE_FENTRY] = { "probe.fentry", "fentry load+attach" },
 	[FEAT_PROBE_KPROBE_MULTI] = { "probe.kprobe_multi", "kprobe.multi load+attach" },
 	[FEAT_PROBE_KPROBE] = { "probe.kprobe", "kprobe load+attach" },
@@ -127,26 +126,6 @@ unsigned int feat__kver_parse(const char *release)
 	return PWRU_KVER(a, b, c);
 }
 
-/*
- * LINUX_VERSION_CODE as the kernel has it, which is what kprobe programs
- * must pass as kern_version before 5.0: Ubuntu keeps the upstream sublevel
- * in /proc/version_signature ("Ubuntu 4.15.0-213.224-generic 4.15.18") and
- * Debian in uname -v ("... Debian 4.19.249-2 ..."); uname -r says x.y.0.
- */
-unsigned int feat__kver_code(const struct features *f)
-{
-	const char *p;
-	unsigned int v;
-
-	p = strrchr(f->version_signature, ' ');
-	if (p && (v = feat__kver_parse(p + 1)))
-		return v;
-	p = strstr(f->version, "Debian ");
-	if (p && (v = feat__kver_parse(p + 7)))
-		return v;
-	return feat__kver_parse(f->release);
-}
-
 const char *feat__lockdown_name(int mode)
 {
 	switch (mode) {
@@ -172,6 +151,10 @@ const char *feat__lockdown_name(int mode)
 	"build a pinned pwru for this release (make pinned KDIR=<its build tree> && make " \
 	"install), or pass --kernel-btf FILE with this kernel's BTF (BTFHub, or pahole "   \
 	"--btf_encode_detached on its debug vmlinux); see docs/no-btf.md"
+
+#define REM_FLOOR                                                                        \
+	"run pwru on Linux " PWRU_FLOOR " or later (or a distro kernel with that verifier "  \
+	"backport)"
 
 static int val(const struct features *f, enum feat_id id)
 {
@@ -324,6 +307,38 @@ void feat__detail(const struct features *f, enum feat_id id, char *buf, size_t l
 		 ft->log);
 }
 
+bool features__supported(const struct features *f, char *why, size_t why_len)
+{
+	const struct feat *ft = &f->f[FEAT_BPF_FLOOR];
+	char tmp[320], how[448], eb[24];
+	bool below;
+
+	if (!why) {
+		why = tmp;
+		why_len = sizeof(tmp);
+	}
+	/* not probed: the version decides, and an unknown version gets the benefit */
+	below = ft->val == 0 || (ft->val < 0 && f->kver && f->kver < PWRU_KVER(5, 5, 0));
+	if (!below) {
+		snprintf(why, why_len, "Linux %s or later, where %s: %s", PWRU_FLOOR,
+			 PWRU_FLOOR_NEEDS,
+			 ft->val == 1 ? "this kernel passed the probe" :
+			 f->kver      ? "not probed, the version is recent enough" :
+					"not probed, and no kernel version");
+		return true;
+	}
+	if (ft->val == 0)
+		snprintf(how, sizeof(how), "probe: %s %s%s%s", ft->detail,
+			 feat__ename(ft->err, eb, sizeof(eb)), ft->log[0] ? "; verifier: " : "",
+			 ft->log);
+	else
+		snprintf(how, sizeof(how), "by version");
+	snprintf(why, why_len,
+		 "kernel %s is older than pwru supports: it needs Linux %s or later, where %s (%s)",
+		 f->release, PWRU_FLOOR, PWRU_FLOOR_NEEDS, how);
+	return false;
+}
+
 static bool has_any_btf(const struct features *f)
 {
 	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1 ||
@@ -347,6 +362,12 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		snprintf(why, why_len, "unknown backend");
 		goto out;
 	}
+	if (!features__supported(f, NULL, 0)) {
+		snprintf(why, why_len, "kernel below pwru's floor (Linux %s, %s)", PWRU_FLOOR,
+			 PWRU_FLOOR_NEEDS);
+		rem = REM_FLOOR;
+		goto out;
+	}
 	if (val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY) {
 		snprintf(why, why_len,
 			 "kernel lockdown=confidentiality blocks kprobes and bpf_probe_read_kernel");
@@ -359,14 +380,15 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		feat__explain(f, ops->probe, why, why_len, NULL, 0, &rem);
 		goto out;
 	}
-	if (p->val < 0 && !(ops->assumed_from_config && ops->assumed_from_config(f))) {
-		snprintf(why, why_len, "not probed and the kernel config does not vouch for it");
-		rem = "run pwru check without skipping load probes";
-		goto out;
-	}
+	/* before "not probed": without BTF pwru's programs cannot be probed at all */
 	if (!has_any_btf(f)) {
 		snprintf(why, why_len, "no BTF (no vmlinux BTF, no --kernel-btf, no pinned build)");
 		rem = REM_BTF;
+		goto out;
+	}
+	if (p->val < 0 && !(ops->assumed_from_config && ops->assumed_from_config(f))) {
+		snprintf(why, why_len, "not probed and the kernel config does not vouch for it");
+		rem = "run pwru check without skipping load probes";
 		goto out;
 	}
 	ok = true;

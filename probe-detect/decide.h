@@ -13,6 +13,24 @@
 #include "probe.h"
 #include "table.h" /* enum pwru_backend */
 
+/*
+ * The oldest kernel pwru supports, and why: every backend's BPF object
+ * keeps its run's configuration in .rodata and branches on it to paths
+ * that use newer helpers (ring buffer 5.8, BPF cookies and function IPs
+ * 5.15). Only a verifier that reads read-only map values as constants
+ * (5.5, "bpf: Track contents of read-only maps as scalars") skips the paths this kernel lacks; global data
+ * (5.2) and BPF-to-BPF calls for the pcap filter (4.16) come before it.
+ * Learned by probing (FEAT_BPF_FLOOR), as distro kernels backport it.
+ */
+#define PWRU_FLOOR "5.5"
+#define PWRU_FLOOR_NEEDS "its verifier reads .rodata as constants"
+
+/*
+ * Does pwru support this kernel at all? On false, why gets the one line
+ * `pwru` and `pwru check` print before they exit 1. why may be NULL.
+ */
+bool features__supported(const struct features *f, char *why, size_t why_len);
+
 const char *pwru_backend_name(enum pwru_backend be); /* "kprobe-multi", ... */
 /* accepts "fentry", "kprobe-multi" (and "kprobe_multi"), "kprobe", "tracepoint"; -EINVAL otherwise */
 int pwru_backend_parse(const char *s);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Probe the running kernel: files, config, privileges, and real load+attach
- * of tiny raw-instruction programs, each undone at once. Never prints; every
- * outcome lands in struct features (value, how, errno, detail, remedy).
+ * Probe the running kernel: files, config, privileges, the verifier
+ * features that set pwru's floor, and each backend's own template loaded
+ * and attached (its probe_load op), each undone at once. Never prints;
+ * every outcome lands in struct features (value, how, errno, detail, remedy).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -27,8 +29,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "backend.h"
 #include "features_impl.h"
-#include "kprobe_common.h"
 #include "verifier_log.h"
 
 #ifndef CAP_PERFMON
@@ -37,10 +39,6 @@
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
-
-/* Functions a probe may touch: exist on most kernels, called rarely. */
-static const char *const probe_funcs[] = { "bpf_fentry_test1", "do_nanosleep", "vfs_fsync" };
-#define RAW_TP_TARGET "net_dev_queue"
 
 struct features *features__new(void)
 {
@@ -104,7 +102,7 @@ static void probe_kernel(struct features *f)
 	if (read_line("/proc/version_signature", f->version_signature,
 		      sizeof(f->version_signature)))
 		f->version_signature[0] = '\0';
-	f->kver = feat__kver_code(f);
+	f->kver = feat__kver_parse(f->release);
 }
 
 static const struct {
@@ -367,25 +365,12 @@ static void probe_tracefs(struct features *f)
 	char path[300], c;
 	int fd, err = 0;
 
-	if (!find_mount("debugfs", f->debugfs, sizeof(f->debugfs))) {
-		set(f, FEAT_DEBUGFS, 1, FEAT_HOW_FILE, 0, NULL, "mounted at %s", f->debugfs);
-	} else {
-		f->debugfs[0] = '\0';
-		set(f, FEAT_DEBUGFS, 0, FEAT_HOW_FILE, 0, NULL, "not mounted (not needed)");
-	}
-
-	snprintf(path, sizeof(path), "%s/tracing/kprobe_events", f->debugfs);
 	if (!find_mount("tracefs", f->tracefs, sizeof(f->tracefs))) {
 		set(f, FEAT_TRACEFS, 1, FEAT_HOW_FILE, 0, NULL, "mounted at %s", f->tracefs);
-	} else if (f->debugfs[0] && !access(path, F_OK)) {
-		/* before 4.1 tracing lived in debugfs only */
-		snprintf(f->tracefs, sizeof(f->tracefs), "%.100s/tracing", f->debugfs);
-		set(f, FEAT_TRACEFS, 1, FEAT_HOW_FILE, 0, NULL, "through debugfs at %s",
-		    f->tracefs);
 	} else if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
 		/*
-		 * Kept while f lives, as a run needs it for legacy kprobes and
-		 * available_filter_functions; features__free() unmounts it.
+		 * Kept while f lives, as a run reads available_filter_functions
+		 * and drop reasons there; features__free() unmounts it.
 		 */
 		f->mounted_tracefs = true;
 		snprintf(f->tracefs, sizeof(f->tracefs), "/sys/kernel/tracing");
@@ -413,9 +398,9 @@ static void probe_tracefs(struct features *f)
 		set(f, FEAT_FILTER_FUNCS, 1, FEAT_HOW_FILE, 0, NULL, "%s readable", path);
 }
 
-static void probe_kprobe_files(struct features *f)
+static void probe_kprobe_pmu(struct features *f)
 {
-	char buf[32], path[300];
+	char buf[32];
 	int err;
 
 	err = read_line("/sys/bus/event_source/devices/kprobe/type", buf, sizeof(buf));
@@ -424,16 +409,6 @@ static void probe_kprobe_files(struct features *f)
 		    "no /sys/bus/event_source/devices/kprobe (%s)", strerror(-err));
 	else
 		set(f, FEAT_KPROBE_PMU, 1, FEAT_HOW_FILE, 0, NULL, "perf PMU type %s", buf);
-	if (!f->tracefs[0]) {
-		set(f, FEAT_KPROBE_EVENTS, -1, FEAT_HOW_UNKNOWN, 0, NULL, "no tracefs to look in");
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/kprobe_events", f->tracefs);
-	if (!access(path, W_OK))
-		set(f, FEAT_KPROBE_EVENTS, 1, FEAT_HOW_FILE, 0, NULL, "%s", path);
-	else
-		set(f, FEAT_KPROBE_EVENTS, 0, FEAT_HOW_FILE, errno, NULL, "%s: %s", path,
-		    strerror(errno));
 }
 
 /* Where probing cannot tell: what the kernel version says. */
@@ -523,166 +498,131 @@ static void probe_maps_helpers(struct features *f)
 		     BPF_FUNC_snprintf_btf, PWRU_KVER(5, 10, 0), "5.10", "kernel < 5.10");
 }
 
-/* r0 = 0; exit: enough for every program type we probe. */
-static const struct bpf_insn ret0[] = {
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
-
-static int load(struct features *f, enum bpf_prog_type type, enum bpf_attach_type eat,
-		__u32 btf_id, char *log, size_t log_len)
+/*
+ * The floor (decide.h): a frozen BPF_F_RDONLY_PROG array (global data, 5.2)
+ * read through a direct map-value load, a branch on what was read, and a
+ * BPF-to-BPF call (4.16). The branch not taken calls a helper that does
+ * not exist: only a verifier that reads read-only map values as constants
+ * (5.5) skips it, as pwru's programs need for their .rodata config.
+ */
+static void probe_floor(struct features *f, char *log, size_t log_len)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = eat,
-		    .attach_btf_id = btf_id, .kern_version = f->kver, .log_buf = log,
-		    .log_size = log_len, .log_level = 1);
-	int fd;
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = BPF_F_RDONLY_PROG);
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_MAP_VALUE },
+		{ .imm = 0 }, /* value offset */
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_0, .src_reg = BPF_REG_1 },
+		{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = BPF_REG_0, .off = 1 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = 0x7ff0 }, /* no such helper */
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, po, .log_buf = log, .log_size = log_len, .log_level = 1);
+	struct feat *ft = &f->f[FEAT_BPF_FLOOR];
+	const char *stage = "map create (BPF_F_RDONLY_PROG, 5.2)";
+	int map, prog = -1, err;
 
+	if (!may_load(f)) {
+		by_version(f, FEAT_BPF_FLOOR, EPERM, PWRU_KVER(5, 5, 0), PWRU_FLOOR,
+			   "not probed without privileges");
+		return;
+	}
 	log[0] = '\0';
-	fd = bpf_prog_load(type, "pwru_probe", "GPL", ret0, 2, &opts);
-	return fd < 0 ? -errno : fd;
+	map = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pwru_probe", 4, 4, 1, &mo);
+	if (map >= 0) {
+		stage = "map freeze (5.2)";
+		if (!bpf_map_freeze(map)) {
+			stage = "load";
+			insns[0].imm = map;
+			prog = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "pwru_probe", "GPL", insns,
+					     sizeof(insns) / sizeof(insns[0]), &po);
+		}
+	}
+	err = prog >= 0 ? 0 : errno;
+	if (prog >= 0)
+		close(prog);
+	if (map >= 0)
+		close(map);
+	if (err == EPERM || err == EACCES) {
+		by_version(f, FEAT_BPF_FLOOR, err, PWRU_KVER(5, 5, 0), PWRU_FLOOR,
+			   "probe refused (EPERM)");
+		return;
+	}
+	set(f, FEAT_BPF_FLOOR, !err, FEAT_HOW_PROBE, err, NULL, "%s",
+	    err ? stage : "global data read as constants across a BPF-to-BPF call");
+	if (err)
+		verifier_log__tail(log, ft->log, sizeof(ft->log), 1);
 }
 
-/* The last non-empty line of a verifier log, for the detail column. */
 /*
  * Record a load+attach probe as facts: the stage it reached (its success
  * text when err is 0), the errno and the verifier's last line. What they
  * mean is decide.c's job (feat__detail()), at report time.
  */
 static void probe_result(struct features *f, enum feat_id id, int err, const char *stage,
-			 char *log)
+			 const char *log)
 {
 	struct feat *ft = &f->f[id];
 
 	set(f, id, !err, FEAT_HOW_PROBE, err, NULL, "%s", stage);
-	ft->log[0] = '\0';
-	if (err && log)
-		verifier_log__tail(log, ft->log, sizeof(ft->log), 1);
+	snprintf(ft->log, sizeof(ft->log), "%s", err && log ? log : "");
 }
 
-static void probe_fentry(struct features *f, char *log, size_t log_len)
+static double now_ms(void)
 {
-	struct btf *btf;
-	int id = -ENOENT, fd, lfd = -1, err;
-	size_t i;
+	struct timespec ts;
 
-	if (f->f[FEAT_BTF_VMLINUX].val != 1) {
-		probe_result(f, FEAT_PROBE_FENTRY, ENOENT, "skipped", NULL);
-		return;
-	}
-	btf = btf__load_vmlinux_btf();
-	if (libbpf_get_error(btf)) {
-		probe_result(f, FEAT_PROBE_FENTRY, -libbpf_get_error(btf), "vmlinux BTF load",
-			     NULL);
-		return;
-	}
-	for (i = 0; i < sizeof(probe_funcs) / sizeof(probe_funcs[0]) && id < 0; i++)
-		id = btf__find_by_name_kind(btf, probe_funcs[i], BTF_KIND_FUNC);
-	btf__free(btf);
-	if (id < 0) {
-		probe_result(f, FEAT_PROBE_FENTRY, ESRCH, "lookup", NULL);
-		return;
-	}
-	fd = load(f, BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id, log, log_len);
-	if (fd < 0) {
-		probe_result(f, FEAT_PROBE_FENTRY, -fd, "load", log);
-		return;
-	}
-	lfd = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
-	/* 5.5-5.9 attach tracing programs through raw_tracepoint_open only */
-	if (lfd < 0 && (errno == EINVAL || errno == EOPNOTSUPP))
-		lfd = bpf_raw_tracepoint_open(NULL, fd);
-	err = lfd < 0 ? errno : 0;
-	if (lfd >= 0)
-		close(lfd);
-	close(fd);
-	probe_result(f, FEAT_PROBE_FENTRY, err, err ? "attach" : "loaded and attached, then detached",
-		     NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void probe_kprobe_multi(struct features *f, char *log, size_t log_len)
+/*
+ * Each backend's own probe: its template from the embedded skeleton (or the
+ * pinned build), configured as a run configures it, so that "usable" means
+ * pwru's programs load and attach here.
+ */
+static void probe_backends(struct features *f, const struct probe_opts *o)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, lo);
-	const char *syms[1];
-	int fd, lfd = -1, err = ESRCH;
-	size_t i;
+	struct pwru_run r = {
+		.feat = f,
+		.kernel_btf = feat__val(f, FEAT_BTF_EXTERNAL) == 1 ? o->kernel_btf : NULL,
+		.pinned_dir = feat__val(f, FEAT_BTF_PINNED) == 1 ? f->pinned : NULL,
+		.perfbuf = feat__val(f, FEAT_RINGBUF) != 1,
+		/* the smallest ring buffer there is: the probe reads no events */
+		.ringbuf_bytes = (__u32)sysconf(_SC_PAGESIZE),
+	};
+	bool btf = feat__val(f, FEAT_BTF_VMLINUX) == 1 || r.kernel_btf || r.pinned_dir;
+	struct be_probe p;
+	int be, err;
+	double t0;
 
-	fd = load(f, BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0, log, log_len);
-	if (fd < 0) {
-		probe_result(f, FEAT_PROBE_KPROBE_MULTI, -fd, "load", log);
-		return;
-	}
-	/* the load succeeds on kernels that cannot attach: really attach */
-	lo.kprobe_multi.syms = syms;
-	lo.kprobe_multi.cnt = 1;
-	for (i = 0; i < sizeof(probe_funcs) / sizeof(probe_funcs[0]); i++) {
-		syms[0] = probe_funcs[i];
-		lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
-		err = lfd < 0 ? errno : 0;
-		/* only a missing symbol is worth another try */
-		if (err != ESRCH && err != ENOENT)
-			break;
-	}
-	if (lfd >= 0)
-		close(lfd);
-	close(fd);
-	probe_result(f, FEAT_PROBE_KPROBE_MULTI, err,
-		     err ? "attach" : "loaded and attached, then detached", NULL);
-}
+	r.cfg.use_perfbuf = r.perfbuf;
+	for (be = 0; be < PWRU_BE__COUNT; be++) {
+		const struct backend_ops *ops = backend_ops_get(be);
 
-static void probe_kprobe(struct features *f, char *log, size_t log_len)
-{
-	bool legacy = f->f[FEAT_KPROBE_PMU].val != 1 && f->f[FEAT_KPROBE_EVENTS].val == 1;
-	bool created = false;
-	const char *stage;
-	char ev[64];
-	int fd, pfd, err = 0;
-
-	fd = load(f, BPF_PROG_TYPE_KPROBE, 0, 0, log, log_len);
-	if (fd < 0) {
-		probe_result(f, FEAT_PROBE_KPROBE, -fd, "load", log);
-		return;
+		if (!ops->probe_load)
+			continue;
+		if (ops->needs_vmlinux_btf && feat__val(f, FEAT_BTF_VMLINUX) != 1) {
+			probe_result(f, ops->probe, ENOENT, "skipped", NULL);
+			continue;
+		}
+		if (!btf) {
+			/* nothing to relocate the program against: decide.c says "no BTF" */
+			set(f, ops->probe, -1, FEAT_HOW_UNKNOWN, 0, NULL,
+			    "not tried: no BTF and no pinned build to load pwru's program with");
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		t0 = now_ms();
+		err = ops->probe_load(&r, &p);
+		probe_result(f, ops->probe, -err, p.stage ? p.stage : "open", p.log);
+		if (!err)
+			snprintf(f->f[ops->probe].detail, sizeof(f->f[0].detail), "%.150s (%.0f ms)",
+				 p.stage, now_ms() - t0);
 	}
-	if (legacy) {
-		snprintf(ev, sizeof(ev), "pwru_probe_%d", getpid());
-		pfd = kp_legacy_open(f->tracefs, ev, NULL, probe_funcs[1], &created);
-	} else {
-		pfd = kp_pmu_type();
-		pfd = pfd < 0 ? pfd : kp_pmu_open(pfd, probe_funcs[1]);
-	}
-	if (pfd < 0) {
-		err = -pfd;
-		stage = legacy ? "kprobe_events" : "perf_event_open (kprobe PMU)";
-	} else if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd)) {
-		err = errno;
-		stage = "PERF_EVENT_IOC_SET_BPF";
-	} else {
-		stage = legacy ? "attached through legacy kprobe_events, then removed" :
-				 "attached through the kprobe PMU, then detached";
-	}
-	if (pfd >= 0)
-		close(pfd);
-	if (created)
-		kp_legacy_remove(f->tracefs, ev);
-	close(fd);
-	probe_result(f, FEAT_PROBE_KPROBE, err, stage, NULL);
-}
-
-static void probe_raw_tp(struct features *f, char *log, size_t log_len)
-{
-	int fd, lfd, err;
-
-	fd = load(f, BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, log, log_len);
-	if (fd < 0) {
-		probe_result(f, FEAT_PROBE_RAW_TP, -fd, "load", log);
-		return;
-	}
-	lfd = bpf_raw_tracepoint_open(RAW_TP_TARGET, fd);
-	err = lfd < 0 ? errno : 0;
-	if (lfd >= 0)
-		close(lfd);
-	close(fd);
-	probe_result(f, FEAT_PROBE_RAW_TP, err,
-		     err ? "attach" : "attached to " RAW_TP_TARGET ", then detached", NULL);
 }
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -710,14 +650,11 @@ int features__probe(struct features *f, const struct probe_opts *o)
 	probe_privs(f);
 	probe_lockdown(f);
 	probe_tracefs(f);
-	probe_kprobe_files(f);
+	probe_kprobe_pmu(f);
 	probe_maps_helpers(f);
-	if (!o->skip_load_probes) {
-		probe_fentry(f, log, 4096);
-		probe_kprobe_multi(f, log, 4096);
-		probe_kprobe(f, log, 4096);
-		probe_raw_tp(f, log, 4096);
-	}
+	probe_floor(f, log, 4096);
+	if (!o->skip_load_probes)
+		probe_backends(f, o);
 	libbpf_set_print(old);
 	free(log);
 	return 0;

@@ -36,17 +36,17 @@ enum feat_id {
 	FEAT_CAP_SYS_ADMIN,
 	/* tracing file systems */
 	FEAT_TRACEFS,
-	FEAT_DEBUGFS,
 	FEAT_FILTER_FUNCS, /* available_filter_functions readable */
 	FEAT_KPROBE_PMU,
-	FEAT_KPROBE_EVENTS, /* legacy <tracefs>/kprobe_events */
 	/* maps and helpers */
 	FEAT_RINGBUF,
 	FEAT_PROBE_READ_KERNEL,
 	FEAT_GET_FUNC_IP,
 	FEAT_ATTACH_COOKIE,
 	FEAT_SNPRINTF_BTF,
-	/* real load + attach probes */
+	/* the verifier features that set pwru's floor (PWRU_FLOOR) */
+	FEAT_BPF_FLOOR,
+	/* each backend's own template, loaded and attached (its probe_load op) */
 	FEAT_PROBE_FENTRY,
 	FEAT_PROBE_KPROBE_MULTI,
 	FEAT_PROBE_KPROBE,
@@ -66,12 +66,11 @@ struct features {
 	char release[65]; /* uname -r */
 	char version[256]; /* uname -v */
 	char version_signature[128]; /* Ubuntu's /proc/version_signature, or "" */
-	unsigned int kver; /* LINUX_VERSION_CODE, see feat__kver_code(); 0 if unknown */
+	unsigned int kver; /* PWRU_KVER() of the release, 0 if unknown; version fallbacks only */
 	char config_source[160]; /* file the config came from, "" if none */
 	char kernel_btf[256]; /* --kernel-btf path, or "" */
 	char pinned[256]; /* directory of the pinned build in use, or "" */
 	char tracefs[128]; /* mount point, or "" */
-	char debugfs[128];
 	bool mounted_tracefs; /* probing mounted tracefs at tracefs: features__free() unmounts it */
 	char error[160]; /* why features__load_profile() failed, "" otherwise */
 	struct feat f[FEAT__COUNT];
@@ -87,8 +86,6 @@ extern const struct feat_info feat_info[FEAT__COUNT];
 #define PWRU_KVER(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))
 
 unsigned int feat__kver_parse(const char *release);
-/* The kernel's LINUX_VERSION_CODE from release, version and signature. */
-unsigned int feat__kver_code(const struct features *f);
 const char *feat__errno_name(int err); /* "EPERM", or NULL if not known */
 int feat__errno_parse(const char *s); /* "EPERM" or "1" -> 1; -EINVAL */
 const char *feat__lockdown_name(int mode);

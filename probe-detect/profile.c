@@ -209,7 +209,7 @@ int features__load_profile(struct features *f, const char *path)
 		return err;
 	if (!f->release[0])
 		return fail(f, line, "no 'release' in the profile");
-	f->kver = feat__kver_code(f);
+	f->kver = feat__kver_parse(f->release);
 	if (!f->kver)
 		return fail(f, line, "cannot parse release '%s'", f->release);
 	/* probe entries: explain them as real probes would be explained */

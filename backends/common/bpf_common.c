@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "pcap.h"
+#include "verifier_log.h"
 
 #define FUNC_ID_MAGIC 0x7077727546554e43ULL /* must match body.bpf.h */
 
@@ -103,6 +104,43 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const st
 	if (b->ops && b->ops->tune_cfg)
 		b->ops->tune_cfg(b, &cfg);
 	return set_cfg(obj, &cfg);
+}
+
+const char *const pwru_probe_targets[PWRU_PROBE_TARGETS] = {
+	"bpf_fentry_test1", "do_nanosleep", "vfs_fsync",
+};
+
+/*
+ * A failed load's log at level 1 covers the path that failed; the kernel
+ * refuses the load (ENOSPC) rather than truncate it, so room for a long one.
+ */
+#define PROBE_LOG_SIZE (1 << 20)
+
+int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be_probe *p)
+{
+	struct bpf_map *stacks = find_map(obj, "stacks");
+	struct bpf_program *q;
+	char *log;
+	int err;
+
+	p->stage = "load";
+	p->log[0] = '\0';
+	bpf_object__for_each_program(q, obj)
+		bpf_program__set_autoload(q, q == prog);
+	/* a run sizes it for 4096 stacks of 127 frames: 4 MiB the probe never uses */
+	err = stacks ? bpf_map__set_max_entries(stacks, 1) : -ENOENT;
+	if (err)
+		return err;
+	log = calloc(1, PROBE_LOG_SIZE);
+	if (!log)
+		return -ENOMEM;
+	/* log level 0: libbpf asks for the log only when the first load fails */
+	err = bpf_program__set_log_buf(prog, log, PROBE_LOG_SIZE);
+	err = err ?: bpf_object__load(obj);
+	if (err)
+		verifier_log__tail(log, p->log, sizeof(p->log), 1);
+	free(log);
+	return err;
 }
 
 int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b)

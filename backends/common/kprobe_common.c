@@ -2,7 +2,6 @@
 /* Shared by the kprobe-based backends and probe-detect; see kprobe_common.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +14,6 @@
 
 #include "funcs.h"
 #include "kprobe_common.h"
-
-static const char *const tracefs_dirs[] = {
-	"/sys/kernel/tracing",
-	"/sys/kernel/debug/tracing",
-};
 
 int kp_template_of(const struct skb_func *f)
 {
@@ -97,113 +91,4 @@ int kp_pmu_open(int pmu_type, const char *sym)
 
 	attr.config1 = (__u64)(unsigned long)sym; /* the kernel resolves module symbols too */
 	return perf_open(&attr);
-}
-
-int kp_legacy_open(const char *tracefs, const char *event, const char *module, const char *sym,
-		   bool *created)
-{
-	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT };
-	char cmd[256], path[256];
-	int err, id;
-
-	*created = false;
-	if (module)
-		snprintf(cmd, sizeof(cmd), "p:kprobes/%s %s:%s\n", event, module, sym);
-	else
-		snprintf(cmd, sizeof(cmd), "p:kprobes/%s %s\n", event, sym);
-	err = kprobe_events__write(tracefs, cmd);
-	if (err)
-		return err;
-	*created = true;
-	snprintf(path, sizeof(path), "%s/events/kprobes/%s/id", tracefs, event);
-	err = read_int(path, &id);
-	if (err)
-		return err;
-	attr.config = id;
-	return perf_open(&attr);
-}
-
-void kp_legacy_remove(const char *tracefs, const char *event)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "-:kprobes/%s\n", event);
-	kprobe_events__write(tracefs, cmd);
-}
-
-int kprobe_events__tracefs(char *dir, size_t len)
-{
-	char path[256];
-
-	for (size_t i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/kprobe_events", tracefs_dirs[i]);
-		if (!access(path, W_OK)) {
-			snprintf(dir, len, "%s", tracefs_dirs[i]);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int kprobe_events__write(const char *tracefs, const char *cmd)
-{
-	char path[256];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs);
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* The pid in "pwru_<pid>_<n>" or "pwru_probe_<pid>", else 0. */
-static pid_t event_pid(const char *event)
-{
-	char *end;
-	long pid;
-
-	if (strncmp(event, "pwru_", 5))
-		return 0;
-	event += 5;
-	if (!strncmp(event, "probe_", 6))
-		event += 6;
-	pid = strtol(event, &end, 10);
-	if (end == event || (*end && *end != '_') || pid <= 0)
-		return 0;
-	return pid;
-}
-
-void kprobe_events__sweep(const char *tracefs)
-{
-	char path[256], *line = NULL, cmd[300];
-	size_t cap = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs);
-	fp = fopen(path, "re");
-	if (!fp)
-		return;
-	/* "p:kprobes/pwru_123_4 ip_rcv" */
-	while (getline(&line, &cap, fp) > 0) {
-		char *ev = strchr(line, ':'), *slash;
-		pid_t pid;
-
-		if (!ev)
-			continue;
-		ev[strcspn(ev, " \t\n")] = '\0';
-		slash = strchr(ev, '/');
-		pid = event_pid(slash ? slash + 1 : ev + 1);
-		if (!pid || kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(cmd, sizeof(cmd), "-%s\n", ev);
-		if (!kprobe_events__write(tracefs, cmd))
-			fprintf(stderr, "pwru: removed stale kprobe event %s of dead pid %d\n",
-				ev + 1, pid);
-	}
-	free(line);
-	fclose(fp);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by the fentry, kprobe and kprobe.multi backends: templates, perf attach, kprobe_events. */
+/* Shared by the fentry, kprobe and kprobe.multi backends: templates, perf attach. */
 #ifndef PWRU_KPROBE_COMMON_H
 #define PWRU_KPROBE_COMMON_H
 
@@ -38,20 +38,5 @@ int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd);
 int kp_pmu_type(void);
 /* A perf kprobe event on sym through the kprobe PMU: the fd or a negative errno. */
 int kp_pmu_open(int pmu_type, const char *sym);
-/*
- * The legacy way: "p:kprobes/EVENT [MODULE:]SYM" into kprobe_events, then its
- * perf event. *created says whether the event must be removed afterwards
- * (kp_legacy_remove), also on failure. The fd or a negative errno.
- */
-int kp_legacy_open(const char *tracefs, const char *event, const char *module, const char *sym,
-		   bool *created);
-void kp_legacy_remove(const char *tracefs, const char *event);
-
-/* The tracefs directory holding kprobe_events, or -ENOENT. */
-int kprobe_events__tracefs(char *dir, size_t len);
-/* Write one command ("p:kprobes/NAME SYM", "-:kprobes/NAME") to kprobe_events. */
-int kprobe_events__write(const char *tracefs, const char *cmd);
-/* Remove pwru_<pid>_... and pwru_probe_<pid> events whose pid is gone. */
-void kprobe_events__sweep(const char *tracefs);
 
 #endif /* PWRU_KPROBE_COMMON_H */

@@ -274,6 +274,39 @@ static void fentry_close(struct backend *b)
 	b->priv = NULL;
 }
 
+/*
+ * pwru's template for an skb in the first argument, bound to the harmless
+ * bpf_fentry_test1() (net/bpf/test_run.c, there for exactly this), attached
+ * as fentry_attach() attaches its clones.
+ */
+static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
+{
+	struct backend b = {};
+	struct fentry_bpf *skel;
+	struct bpf_program *prog;
+	int err, link;
+
+	p->stage = "open";
+	skel = PWRU_SKEL_OPEN(fentry_bpf, r, &b);
+	if (!skel)
+		return -errno;
+	skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
+	prog = skel->progs.fentry_skb1;
+	err = bpf_program__set_attach_target(prog, 0, pwru_probe_targets[0]);
+	err = err ?: pwru_probe__load(skel->obj, prog, p);
+	if (!err) {
+		p->stage = "attach";
+		link = bpf_raw_tracepoint_open(NULL, bpf_program__fd(prog));
+		err = link < 0 ? -errno : 0;
+		if (link >= 0)
+			close(link);
+	}
+	if (!err)
+		p->stage = "loaded pwru's fentry_skb1 on bpf_fentry_test1, attached, detached";
+	fentry_bpf__destroy(skel);
+	return err;
+}
+
 #define REM_VMLINUX_BTF                                                                  \
 	"use a kernel built with CONFIG_DEBUG_INFO_BTF=y; --kernel-btf cannot stand in "    \
 	"for fentry, which attaches by the kernel's own BTF ids"
@@ -334,6 +367,7 @@ const struct backend_ops fentry_backend_ops = {
 	.name = "fentry",
 	.id = PWRU_BE_FENTRY,
 	.probe = FEAT_PROBE_FENTRY,
+	.probe_load = fentry_probe_load,
 	.needs_vmlinux_btf = true,
 	.needs_funcs = true,
 	.explain = explain_fentry,

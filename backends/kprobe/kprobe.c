@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Classic kprobe backend: one perf kprobe event per function, through the
- * kprobe PMU (4.17+) or, when it is missing, through legacy tracefs
- * kprobe_events. Events are opened and attached on a few threads: each
+ * kprobe PMU (4.17+, well below pwru's floor: tracefs kprobe_events are
+ * never needed). Events are opened and attached on a few threads: each
  * register and unregister waits for an RCU grace period, and detach is what
  * makes the Go pwru slow (21-35 probes/s).
- *
- * Legacy events are named pwru_<pid>_<func id>, so that a start-up sweep can
- * remove those of a pwru that was killed.
  *
  * Measured under TCG (1 vCPU), 1471 functions on Debian 6.1: detach took 68 s
  * on one thread (22/s, the Go pwru's rate) and 32 s on 32 threads; unregister
  * waits for RCU outside kprobe_mutex, so the waits overlap.
  *
- * Test knobs: PWRU_KPROBE_LEGACY=1 uses kprobe_events although the PMU
- * exists; PWRU_KPROBE_NO_COOKIE=1 identifies functions by address, as on
+ * Test knobs: PWRU_KPROBE_NO_COOKIE=1 identifies functions by address, as on
  * kernels before 5.15; PWRU_ATTACH_THREADS sets the thread count.
  */
 #include <errno.h>
@@ -37,29 +33,13 @@
 struct kprobe_backend {
 	struct kprobe_bpf *skel;
 	const struct skb_funcs *funcs;
-	char tracefs[64];
-	int pmu_type; /* -1: legacy kprobe_events */
+	int pmu_type;
 	bool cookie;
 	int *pfd; /* per func id, -1 when not attached */
 	int *link_fd;
-	bool *legacy; /* a kprobe_events entry exists */
 	int *err;
 	const char **stage;
 };
-
-static void legacy_event(char *ev, size_t len, size_t i)
-{
-	snprintf(ev, len, "pwru_%d_%zu", getpid(), i);
-}
-
-static int kprobe_open_legacy(struct kprobe_backend *kb, size_t i)
-{
-	const struct skb_func *f = &kb->funcs->v[i];
-	char ev[64];
-
-	legacy_event(ev, sizeof(ev), i);
-	return kp_legacy_open(kb->tracefs, ev, f->module, f->name, &kb->legacy[i]);
-}
 
 /* One function: a perf kprobe event with the template attached. Threads. */
 static void attach_job(size_t i, void *arg)
@@ -73,10 +53,10 @@ static void attach_job(size_t i, void *arg)
 		kb->stage[i] = "skb argument beyond the 5th";
 		return;
 	}
-	pfd = kb->pmu_type >= 0 ? kp_pmu_open(kb->pmu_type, f->name) : kprobe_open_legacy(kb, i);
+	pfd = kp_pmu_open(kb->pmu_type, f->name);
 	if (pfd < 0) {
 		kb->err[i] = pfd;
-		kb->stage[i] = kb->pmu_type >= 0 ? "perf_event_open" : "kprobe_events";
+		kb->stage[i] = "perf_event_open";
 		/* 6.7, backported: a name kallsyms holds more than once is refused */
 		if (pfd == -EADDRNOTAVAIL)
 			kb->stage[i] = "ambiguous symbol";
@@ -96,18 +76,24 @@ static void attach_job(size_t i, void *arg)
 static void detach_job(size_t i, void *arg)
 {
 	struct kprobe_backend *kb = arg;
-	char ev[64];
 
 	if (kb->link_fd[i] >= 0)
 		close(kb->link_fd[i]);
 	if (kb->pfd[i] >= 0)
 		close(kb->pfd[i]);
-	if (kb->legacy[i]) {
-		legacy_event(ev, sizeof(ev), i);
-		kp_legacy_remove(kb->tracefs, ev);
-	}
 	kb->link_fd[i] = kb->pfd[i] = -1;
-	kb->legacy[i] = false;
+}
+
+/* As a run has it: cookies where the kernel has them (5.15+), else addresses. */
+static bool kprobe_cookie(const struct pwru_run *r)
+{
+	return features__has_attach_cookie(r->feat) && !getenv("PWRU_KPROBE_NO_COOKIE");
+}
+
+static void kprobe_configure(struct kprobe_bpf *skel, const struct pwru_run *r, bool cookie)
+{
+	skel->rodata->USE_COOKIE = cookie;
+	skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
 }
 
 static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
@@ -120,22 +106,14 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 	b->priv = kb;
 	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
-	kb->pmu_type = -1;
-	/* PWRU_KPROBE_LEGACY=1 forces kprobe_events, to test that path */
-	if (!getenv("PWRU_KPROBE_LEGACY"))
-		kb->pmu_type = kp_pmu_type();
+	kb->pmu_type = kp_pmu_type();
 	if (kb->pmu_type < 0)
-		kb->pmu_type = -1;
-	kb->cookie = features__has_attach_cookie(r->feat) && !getenv("PWRU_KPROBE_NO_COOKIE");
-	if (kprobe_events__tracefs(kb->tracefs, sizeof(kb->tracefs)) == 0)
-		kprobe_events__sweep(kb->tracefs);
-	else if (kb->pmu_type < 0)
-		return -ENOENT; /* neither the PMU nor kprobe_events */
+		return kb->pmu_type;
+	kb->cookie = kprobe_cookie(r);
 	kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
 	if (!kb->skel)
 		return -errno;
-	kb->skel->rodata->USE_COOKIE = kb->cookie;
-	kb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
+	kprobe_configure(kb->skel, r, kb->cookie);
 	return pwru_skel__load(kb->skel->skeleton, b);
 }
 
@@ -146,10 +124,9 @@ static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
 
 	kb->pfd = malloc(n * sizeof(int));
 	kb->link_fd = malloc(n * sizeof(int));
-	kb->legacy = calloc(n, sizeof(bool));
 	kb->err = calloc(n, sizeof(int));
 	kb->stage = calloc(n, sizeof(*kb->stage));
-	if (!kb->pfd || !kb->link_fd || !kb->legacy || !kb->err || !kb->stage)
+	if (!kb->pfd || !kb->link_fd || !kb->err || !kb->stage)
 		return -ENOMEM;
 	memset(kb->pfd, 0xff, n * sizeof(int));
 	memset(kb->link_fd, 0xff, n * sizeof(int));
@@ -172,16 +149,59 @@ static void kprobe_backend_close(struct backend *b)
 
 	if (!kb)
 		return;
-	if (kb->pfd && kb->link_fd && kb->legacy)
+	if (kb->pfd && kb->link_fd)
 		mass__run(kb->funcs->n, detach_job, kb, "detaching");
 	kprobe_bpf__destroy(kb->skel);
 	free(kb->pfd);
 	free(kb->link_fd);
-	free(kb->legacy);
 	free(kb->err);
 	free(kb->stage);
 	free(kb);
 	b->priv = NULL;
+}
+
+/*
+ * pwru's template for an skb in the first argument on do_nanosleep(),
+ * through the kprobe PMU and attached as kprobe_backend_attach() does.
+ */
+static int kprobe_probe_load(const struct pwru_run *r, struct be_probe *p)
+{
+	struct kprobe_bpf *skel;
+	struct backend b = {};
+	bool cookie = kprobe_cookie(r);
+	int err, pfd = -1, link = -1;
+
+	/* no PMU, no kprobes: spare the load (the BTF parse is most of a probe's time) */
+	p->stage = "perf_event_open (kprobe PMU)";
+	err = kp_pmu_type();
+	if (err < 0)
+		return err;
+	pfd = kp_pmu_open(err, pwru_probe_targets[1]);
+	if (pfd < 0)
+		return pfd;
+	p->stage = "open";
+	skel = PWRU_SKEL_OPEN(kprobe_bpf, r, &b);
+	if (!skel) {
+		err = -errno;
+		close(pfd);
+		return err;
+	}
+	kprobe_configure(skel, r, cookie);
+	err = pwru_probe__load(skel->obj, skel->progs.kprobe_skb1, p);
+	if (!err) {
+		p->stage = "attach";
+		err = kp_perf_attach(pfd, bpf_program__fd(skel->progs.kprobe_skb1), cookie, 0,
+				     &link);
+	}
+	if (!err)
+		p->stage = "loaded pwru's kprobe_skb1, attached it through the kprobe PMU, "
+			   "then detached";
+	if (link >= 0)
+		close(link);
+	if (pfd >= 0)
+		close(pfd);
+	kprobe_bpf__destroy(skel);
+	return err;
 }
 
 #define REM_KPROBES                                                                      \
@@ -201,8 +221,8 @@ static void explain_no_kprobes(const struct features *f, int err, char *brief, s
 		l = "the kernel is built without CONFIG_KPROBES";
 		break;
 	case 1:
-		b = "no kprobe PMU or kprobe_events";
-		l = "CONFIG_KPROBES=y, but no CONFIG_KPROBE_EVENTS or no tracefs";
+		b = "no kprobe PMU";
+		l = "CONFIG_KPROBES=y, but no CONFIG_KPROBE_EVENTS";
 		break;
 	default:
 		b = "no kprobes (CONFIG_KPROBES not set?)";
@@ -211,7 +231,7 @@ static void explain_no_kprobes(const struct features *f, int err, char *brief, s
 	}
 	snprintf(brief, blen, "%s", b);
 	snprintf(lng, llen,
-		 "no kprobe PMU in /sys/bus/event_source/devices and no kprobe_events (%s): %s",
+		 "no kprobe PMU in /sys/bus/event_source/devices (%s): %s",
 		 feat__ename(err, eb, sizeof(eb)), l);
 }
 
@@ -225,7 +245,7 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 	switch (err) {
 	case ENOENT:
 	case ENODEV:
-		if (feat__val(f, FEAT_KPROBE_PMU) == 1 || feat__val(f, FEAT_KPROBE_EVENTS) == 1) {
+		if (feat__val(f, FEAT_KPROBE_PMU) == 1) {
 			snprintf(brief, blen, "probe function not found (%s)",
 				 feat__ename(err, eb, sizeof(eb)));
 			snprintf(lng, llen,
@@ -239,10 +259,10 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 		*remedy = REM_KPROBES;
 		break;
 	case EINVAL:
-		snprintf(brief, blen, "kprobe BPF programs rejected (EINVAL)");
+		snprintf(brief, blen, "pwru's kprobe program rejected (EINVAL)");
 		snprintf(lng, llen,
-			 "kprobe program load or PERF_EVENT_IOC_SET_BPF failed (EINVAL): "
-			 "CONFIG_BPF_EVENTS not set?");
+			 "pwru's kprobe template was rejected at load or attach (EINVAL): the "
+			 "verifier's line says why; CONFIG_BPF_EVENTS not set?");
 		*remedy = "use a kernel with CONFIG_BPF_EVENTS=y";
 		break;
 	default:
@@ -260,6 +280,7 @@ const struct backend_ops kprobe_backend_ops = {
 	.name = "kprobe",
 	.id = PWRU_BE_KPROBE,
 	.probe = FEAT_PROBE_KPROBE,
+	.probe_load = kprobe_probe_load,
 	.needs_funcs = true,
 	.explain = explain_kprobe,
 	.assumed_from_config = kprobe_assumed,

@@ -36,6 +36,13 @@ struct batch {
 	size_t n;
 };
 
+/* cookies and bpf_get_func_ip() came with kprobe.multi (5.18) */
+static void kmulti_configure(struct kprobe_multi_bpf *skel)
+{
+	skel->rodata->USE_COOKIE = true;
+	skel->rodata->HAS_FUNC_IP = true;
+}
+
 static int kmulti_open(struct backend *b, struct pwru_run *r)
 {
 	struct kmulti_backend *kb;
@@ -49,9 +56,7 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
 	if (!kb->skel)
 		return -errno;
-	/* cookies and bpf_get_func_ip() came with kprobe.multi (5.18) */
-	kb->skel->rodata->USE_COOKIE = true;
-	kb->skel->rodata->HAS_FUNC_IP = true;
+	kmulti_configure(kb->skel);
 	return pwru_skel__load(kb->skel->skeleton, b);
 }
 
@@ -188,6 +193,45 @@ static void kmulti_close(struct backend *b)
 	b->priv = NULL;
 }
 
+/*
+ * pwru's template for an skb in the first argument, attached as a one-symbol
+ * kprobe.multi link. Loading succeeds on kernels that cannot attach (no
+ * CONFIG_FPROBE), so only the attach tells.
+ */
+static int kmulti_probe_load(const struct pwru_run *r, struct be_probe *p)
+{
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .cnt = 1);
+	struct bpf_link *link = NULL;
+	struct kprobe_multi_bpf *skel;
+	struct backend b = {};
+	int err;
+
+	p->stage = "open";
+	skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, &b);
+	if (!skel)
+		return -errno;
+	kmulti_configure(skel);
+	err = pwru_probe__load(skel->obj, skel->progs.kmulti_skb1, p);
+	for (int i = 0; !err && i < PWRU_PROBE_TARGETS; i++) {
+		p->stage = "attach";
+		o.syms = (const char **)&pwru_probe_targets[i]; /* libbpf only reads them */
+		link = bpf_program__attach_kprobe_multi_opts(skel->progs.kmulti_skb1, NULL, &o);
+		err = libbpf_get_error(link);
+		/* only a missing symbol is worth another try */
+		if (err != -ESRCH && err != -ENOENT)
+			break;
+		err = 0;
+		link = NULL;
+	}
+	if (!err && !link)
+		err = -ESRCH;
+	if (!err)
+		p->stage = "loaded pwru's kmulti_skb1, attached it to one symbol, then detached";
+	bpf_link__destroy(link); /* NULL-safe; libbpf 1.x returns NULL on error */
+	kprobe_multi_bpf__destroy(skel);
+	return err;
+}
+
 #define REM_FPROBE                                                                       \
 	"use a kernel with CONFIG_FPROBE=y (6.1+ distro kernels often lack it); pwru "      \
 	"falls back to kprobe or tracepoint"
@@ -242,6 +286,7 @@ const struct backend_ops kprobe_multi_backend_ops = {
 	.alias = "kprobe_multi",
 	.id = PWRU_BE_KPROBE_MULTI,
 	.probe = FEAT_PROBE_KPROBE_MULTI,
+	.probe_load = kmulti_probe_load,
 	.needs_funcs = true,
 	.explain = explain_kmulti,
 	.assumed_from_config = kmulti_assumed,

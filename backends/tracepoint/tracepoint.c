@@ -164,6 +164,33 @@ static void tp_close(struct backend *b)
 	b->nr_names = 0;
 }
 
+#define PROBE_TP "net_dev_queue"
+
+/* pwru's own template for an skb in the first argument, on net_dev_queue. */
+static int tp_probe_load(const struct pwru_run *r, struct be_probe *p)
+{
+	struct backend b = {};
+	struct tracepoint_bpf *skel;
+	int err, link;
+
+	p->stage = "open";
+	skel = PWRU_SKEL_OPEN(tracepoint_bpf, r, &b);
+	if (!skel)
+		return -errno;
+	err = pwru_probe__load(skel->obj, skel->progs.tp_skb1, p);
+	if (!err) {
+		p->stage = "attach";
+		link = bpf_raw_tracepoint_open(PROBE_TP, bpf_program__fd(skel->progs.tp_skb1));
+		err = link < 0 ? -errno : 0;
+		if (link >= 0)
+			close(link);
+	}
+	if (!err)
+		p->stage = "loaded pwru's tp_skb1, attached it to " PROBE_TP ", then detached";
+	tracepoint_bpf__destroy(skel);
+	return err;
+}
+
 static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
 			  char *lng, size_t llen, const char **remedy)
 {
@@ -171,16 +198,16 @@ static void explain_rawtp(const struct features *f, int err, char *brief, size_t
 		return;
 	switch (err) {
 	case EINVAL:
-		snprintf(brief, blen, "raw tracepoints unknown to this kernel (needs 4.17+)");
+		snprintf(brief, blen, "pwru's raw tracepoint program rejected (EINVAL)");
 		snprintf(lng, llen,
-			 "BPF_PROG_TYPE_RAW_TRACEPOINT rejected (EINVAL): raw tracepoints came "
-			 "in Linux 4.17");
-		*remedy = "use the kprobe backend, or a 4.17+ kernel";
+			 "the kernel rejected pwru's raw tracepoint template (EINVAL); the "
+			 "verifier's line says why");
+		*remedy = "report this kernel and the verifier line to pwru; use another backend";
 		break;
 	case ENOENT:
-		snprintf(brief, blen, "tracepoint net_dev_queue not found");
+		snprintf(brief, blen, "tracepoint " PROBE_TP " not found");
 		snprintf(lng, llen,
-			 "raw tracepoint net_dev_queue not found (ENOENT): kernel without "
+			 "raw tracepoint " PROBE_TP " not found (ENOENT): kernel without "
 			 "CONFIG_NET tracepoints?");
 		*remedy = NULL;
 		break;
@@ -192,13 +219,14 @@ static void explain_rawtp(const struct features *f, int err, char *brief, size_t
 /* Load probes skipped: what the kernel config must say. */
 static bool tp_assumed(const struct features *f)
 {
-	return feat__val(f, FEAT_CFG_BPF_EVENTS) == 1 && f->kver >= PWRU_KVER(4, 17, 0);
+	return feat__val(f, FEAT_CFG_BPF_EVENTS) == 1;
 }
 
 const struct backend_ops tracepoint_backend_ops = {
 	.name = "tracepoint",
 	.id = PWRU_BE_TRACEPOINT,
 	.probe = FEAT_PROBE_RAW_TP,
+	.probe_load = tp_probe_load,
 	.explain = explain_rawtp,
 	.assumed_from_config = tp_assumed,
 	.tune_cfg = tp_tune_cfg,

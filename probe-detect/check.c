@@ -5,6 +5,8 @@
  *
  * The JSON document:
  *   "source":   "running kernel" or "profile PATH"
+ *   "floor":    { version (the oldest kernel pwru supports, "5.5"), needs
+ *               (the feature that sets it), supported (bool), reason }
  *   "kernel":   release, version, version_signature, version_code,
  *               config_source, kernel_btf, tracefs (strings or null),
  *               lockdown ("none", "integrity", "confidentiality", "unknown"),
@@ -37,6 +39,8 @@ static const char *how_name(enum feat_how how)
 		return "file";
 	case FEAT_HOW_PROFILE:
 		return "profile";
+	case FEAT_HOW_DEFERRED:
+		return "run";
 	default:
 		return "-";
 	}
@@ -55,8 +59,9 @@ static const char *status(const struct features *f, enum feat_id id)
 
 static void text_report(const struct features *f, FILE *out)
 {
-	char why[192], explain[640];
+	char why[512], explain[640];
 	const char *rem;
+	bool ok;
 	int i;
 
 	fprintf(out, "pwru check: %s\n", f->source);
@@ -64,6 +69,8 @@ static void text_report(const struct features *f, FILE *out)
 	if (f->version_signature[0])
 		fprintf(out, "ubuntu:  %s\n", f->version_signature);
 	fprintf(out, "config:  %s\n", f->config_source[0] ? f->config_source : "not found");
+	ok = features__supported(f, why, sizeof(why));
+	fprintf(out, "floor:   %s%s\n", ok ? "supported: " : "NOT SUPPORTED: ", why);
 	fprintf(out, "\n%-40s %-10s %-7s %s\n", "REQUIREMENT", "STATUS", "HOW", "DETAIL");
 	for (i = 0; i < FEAT__COUNT; i++) {
 		const struct feat *ft = &f->f[i];
@@ -152,7 +159,7 @@ static void json_kernel(const struct features *f, struct json_writer *w)
 
 static void json_report(const struct features *f, FILE *out)
 {
-	char why[192], explain[640];
+	char why[512], explain[640];
 	struct json_writer w;
 	const char *rem;
 	int i, pick;
@@ -163,6 +170,14 @@ static void json_report(const struct features *f, FILE *out)
 	jsonw_short_escapes(&w, true);
 	jsonw_start_object(&w);
 	jsonw_string_field(&w, "source", f->source);
+	ok = features__supported(f, why, sizeof(why));
+	jsonw_name(&w, "floor");
+	jsonw_start_object(&w);
+	jsonw_string_field(&w, "version", PWRU_FLOOR);
+	jsonw_string_field(&w, "needs", PWRU_FLOOR_NEEDS);
+	jsonw_bool_field(&w, "supported", ok);
+	jsonw_string_field(&w, "reason", why);
+	jsonw_end_object(&w);
 	json_kernel(f, &w);
 	jsonw_name(&w, "features");
 	jsonw_start_object(&w);

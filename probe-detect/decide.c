@@ -386,6 +386,12 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		rem = REM_BTF;
 		goto out;
 	}
+	/* a run tries it for real if the backends it prefers fail */
+	if (p->val < 0 && p->how == FEAT_HOW_DEFERRED) {
+		ok = true;
+		snprintf(why, why_len, "%s; tried at run time if needed", p->detail);
+		goto out;
+	}
 	if (p->val < 0 && !(ops->assumed_from_config && ops->assumed_from_config(f))) {
 		snprintf(why, why_len, "not probed and the kernel config does not vouch for it");
 		rem = "run pwru check without skipping load probes";

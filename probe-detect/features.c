@@ -596,6 +596,7 @@ static void probe_backends(struct features *f, const struct probe_opts *o)
 	};
 	bool btf = feat__val(f, FEAT_BTF_VMLINUX) == 1 || r.kernel_btf || r.pinned_dir;
 	struct be_probe p;
+	bool passed = false;
 	int be, err;
 	double t0;
 
@@ -615,6 +616,11 @@ static void probe_backends(struct features *f, const struct probe_opts *o)
 			    "not tried: no BTF and no pinned build to load pwru's program with");
 			continue;
 		}
+		if (o->run && (passed || (o->backend >= 0 && o->backend != be))) {
+			set(f, ops->probe, -1, FEAT_HOW_DEFERRED, 0, NULL, "not probed: %s",
+			    passed ? "a preferred backend passed first" : "another backend was asked for");
+			continue;
+		}
 		memset(&p, 0, sizeof(p));
 		t0 = now_ms();
 		err = ops->probe_load(&r, &p);
@@ -622,6 +628,7 @@ static void probe_backends(struct features *f, const struct probe_opts *o)
 		if (!err)
 			snprintf(f->f[ops->probe].detail, sizeof(f->f[0].detail), "%.150s (%.0f ms)",
 				 p.stage, now_ms() - t0);
+		passed = passed || !err;
 	}
 }
 

@@ -18,6 +18,7 @@ enum feat_how {
 	FEAT_HOW_VERSION, /* inferred from the kernel version */
 	FEAT_HOW_FILE, /* presence or content of a file */
 	FEAT_HOW_PROFILE, /* fixture profile (tests) */
+	FEAT_HOW_DEFERRED, /* a run's backend probe left to the run itself (probe_opts.run) */
 };
 
 struct feat {
@@ -35,6 +36,13 @@ struct probe_opts {
 	int (*find_pinned)(const char *release, char *dir, size_t dir_len, char *why,
 			   size_t why_len);
 	bool skip_load_probes; /* do not load or attach test programs */
+	/*
+	 * A trace run needs less than `pwru check`: -1 (auto) probes backends
+	 * in preference order up to the first that passes, a backend id probes
+	 * only that one; the rest stay "not probed". `pwru check` probes all.
+	 */
+	bool run;
+	int backend;
 };
 
 struct features; /* defined in features_impl.h; opaque to most callers */

@@ -24,6 +24,7 @@ static int run_check(const struct options *o)
 {
 	struct probe_opts po = { .kernel_btf = o->kernel_btf, .find_pinned = pinned__find };
 	struct features *f = features__new();
+	char why[512];
 	int rc;
 
 	if (!f)
@@ -34,6 +35,9 @@ static int run_check(const struct options *o)
 		return 1;
 	}
 	rc = check__report(f, stdout, o->output_json);
+	/* below the floor the report says why at length; stderr gets the one line */
+	if (rc >= 0 && !features__supported(f, why, sizeof(why)))
+		fprintf(stderr, "pwru: %s\n", why);
 	features__free(f);
 	if (rc < 0) {
 		fprintf(stderr, "pwru: check: cannot write the report: %s\n", strerror(-rc));

@@ -524,8 +524,11 @@ static int setup_pcap(struct trace *t)
 static int prepare(struct trace *t)
 {
 	struct probe_opts po = { .kernel_btf = t->o->kernel_btf,
-				.find_pinned = pinned__find };
+				.find_pinned = pinned__find,
+				.run = true,
+				.backend = t->o->backend };
 	const char *pinned = "";
+	char why[512];
 	int err;
 
 	t->feat = features__new();
@@ -535,6 +538,10 @@ static int prepare(struct trace *t)
 	if (err) {
 		fprintf(stderr, "pwru: probing the kernel failed: %s\n", strerror(-err));
 		return err;
+	}
+	if (!features__supported(t->feat, why, sizeof(why))) {
+		fprintf(stderr, "pwru: %s\n", why);
+		return -ENOTSUP;
 	}
 	t->run.opts = t->o;
 	t->run.feat = t->feat;

@@ -5,14 +5,15 @@
 need_root
 command -v bpftool >/dev/null || fail "bpftool is not installed: the leak check cannot run"
 
-# Our test programs are all named pwru_probe; other tests may load theirs
-# concurrently, so only those count.
-probe_progs() {
-	bpftool prog list -j | python3 -c 'import json,sys; print(sum(p.get("name") == "pwru_probe" for p in json.load(sys.stdin)))'
-}
+# The probes load pwru's own templates (tp_skb1, ...) and the floor probe's
+# pwru_probe; a leak is a new program or link no live process holds.
+progs_before=$(unheld_ids prog)
+links_before=$(unheld_ids link)
 
 rc=0
+start=$(date +%s%N)
 "$PWRU" check >"$TMP/out" 2>"$TMP/err" || rc=$?
+echo "pwru check took $((($(date +%s%N) - start) / 1000000)) ms"
 [ "$rc" = 0 ] || fail "pwru check: exit $rc, want 0 (tracepoint is usable here)"
 [ ! -s "$TMP/err" ] || fail "pwru check: unexpected stderr: $(cat "$TMP/err")"
 
@@ -20,6 +21,11 @@ has() {
 	grep -qF -- "$1" "$TMP/out" || { cat "$TMP/out" >&2; fail "pwru check: output lacks '$1'"; }
 }
 has "REQUIREMENT"
+# the floor is stated, and a passed load+attach probe is pwru's own program
+has "floor:   supported: Linux 5.5 or later, where its verifier reads .rodata as constants"
+if grep -E "load\+attach +ok " "$TMP/out" | grep -v "loaded pwru's " >&2; then
+	fail "pwru check: a passed probe is not pwru's own program"
+fi
 has "kernel:  $(uname -r)"
 # The verdicts come from what this kernel has (its config, BTF, lockdown),
 # not from one CI host's: the facts decide what each line must say.
@@ -48,18 +54,8 @@ if mountpoint -q /sys/kernel/security && [ -r /sys/kernel/security/lockdown ]; t
 	grep -qE "^lockdown +$lock " "$TMP/out" || fail "pwru check: lockdown is not '$lock'"
 fi
 
-# every test program was unloaded (another pwru may be probing right now:
-# give it a few seconds to finish before calling it a leak)
-i=0
-while after=$(probe_progs) && [ "$after" != 0 ] && [ $i -lt 50 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
-[ "$after" = 0 ] || fail "pwru check left $after pwru_probe programs loaded"
-# no legacy kprobe event of ours survives
-if [ -r /sys/kernel/tracing/kprobe_events ]; then
-	! grep -q pwru_ /sys/kernel/tracing/kprobe_events || fail "pwru check left a kprobe event"
-fi
+left=$(leaked "$progs_before" "$links_before")
+[ -z "$left" ] || fail "pwru check left BPF objects behind: $left"
 
 rc=0
 "$PWRU" check --output-json >"$TMP/json" 2>"$TMP/err" || rc=$?
@@ -96,6 +92,11 @@ for feat, name in (("probe.fentry", "fentry"), ("probe.kprobe_multi", "kprobe-mu
 k = d["kernel"]
 want(k["release"] == sys.argv[2], "release %r" % k["release"])
 want(k["vmlinux_btf"] is os.access("/sys/kernel/btf/vmlinux", os.R_OK), "vmlinux_btf %s" % k)
+fl = d["floor"]
+want(fl["version"] == "5.5" and fl["supported"] is True, "floor %s" % fl)
+for feat in ("probe.fentry", "probe.kprobe_multi", "probe.kprobe", "probe.raw_tp"):
+    want(f[feat]["value"] is not True or "pwru's" in f[feat]["detail"],
+         "%s passed without pwru's program: %s" % (feat, f[feat]))
 PY
 
 # --kernel-btf is recorded; it cannot make fentry usable

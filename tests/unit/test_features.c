@@ -54,6 +54,8 @@ static const char *remedy_of(const struct features *f, enum pwru_backend be)
 	return rem;
 }
 
+static char *report(const struct features *f, bool json, int *rc);
+
 static int pick(const struct features *f, char *explain, size_t len)
 {
 	return features__pick(f, explain, len);
@@ -102,7 +104,7 @@ START_TEST(test_debian_6_1)
 	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_FENTRY);
 	ck_assert_str_eq(ex, "fentry");
 	ck_assert(features__has_kprobe_pmu(f));
-	ck_assert_uint_eq(f->kver, PWRU_KVER(6, 1, 115)); /* from uname -v */
+	ck_assert_uint_eq(f->kver, PWRU_KVER(6, 1, 0)); /* from the release alone */
 	features__free(f);
 }
 END_TEST
@@ -149,8 +151,12 @@ END_TEST
 START_TEST(test_rhel_8)
 {
 	struct features *f = load("rhel-8.8-4.18");
+	char why[512];
 
 	ck_assert_uint_eq(f->kver, PWRU_KVER(4, 18, 0));
+	/* 4.18 by its version, yet the floor probe passed: a backport counts */
+	ck_assert_msg(features__supported(f, why, sizeof(why)), "%s", why);
+	ck_assert_ptr_nonnull(strstr(why, "passed the probe"));
 	expect(f, PWRU_BE_FENTRY, true, NULL);
 	expect(f, PWRU_BE_KPROBE_MULTI, false, "needs 5.18+");
 	expect(f, PWRU_BE_KPROBE, true, NULL);
@@ -164,32 +170,58 @@ START_TEST(test_rhel_8)
 	f->f[FEAT_PROBE_FENTRY].err = EINVAL;
 	expect(f, PWRU_BE_FENTRY, false, "needs 5.5+");
 	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_KPROBE);
+
+	/* floor not probed (no privileges): 4.18 is below it by version */
+	f->f[FEAT_BPF_FLOOR].val = -1;
+	ck_assert(!features__supported(f, why, sizeof(why)));
+	ck_assert_msg(strstr(why, "needs Linux 5.5 or later") && strstr(why, "(by version)"), "%s",
+		      why);
 	features__free(f);
 }
 END_TEST
 
+/* Below the floor: one line says so, nothing is usable, check exits 1. */
 START_TEST(test_ubuntu_18_04)
 {
 	struct features *f = load("ubuntu-18.04-4.15");
-	char ex[512];
+	char ex[512], why[512], *out;
+	int be, rc;
 
 	ck_assert_str_eq(f->version_signature, "Ubuntu 4.15.0-213.224-generic 4.15.18");
-	/* kprobe programs must pass the real LINUX_VERSION_CODE before 5.0 */
-	ck_assert_uint_eq(f->kver, PWRU_KVER(4, 15, 18));
+	ck_assert_uint_eq(f->kver, PWRU_KVER(4, 15, 0));
 	ck_assert_str_eq(f->kernel_btf, "/var/lib/pwru/4.15.0-213-generic.btf");
-	expect(f, PWRU_BE_FENTRY, false, "no vmlinux BTF");
-	expect(f, PWRU_BE_KPROBE_MULTI, false, "5.18");
-	expect(f, PWRU_BE_KPROBE, true, "with --kernel-btf");
-	expect(f, PWRU_BE_TRACEPOINT, false, "needs 4.17+");
-	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert(!features__supported(f, why, sizeof(why)));
+	ck_assert_str_eq(why, "kernel 4.15.0-213-generic is older than pwru supports: it needs "
+			      "Linux 5.5 or later, where its verifier reads .rodata as constants "
+			      "(probe: map create (BPF_F_RDONLY_PROG, 5.2) EINVAL)");
+	ck_assert_ptr_null(strchr(why, '\n'));
+	/* --kernel-btf is given, yet no backend can load pwru's programs */
+	for (be = 0; be < PWRU_BE__COUNT; be++) {
+		expect(f, be, false, "kernel below pwru's floor (Linux 5.5");
+		ck_assert_ptr_nonnull(strstr(remedy_of(f, be), "Linux 5.5 or later"));
+	}
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), -ENOENT);
 	ck_assert(!features__has_ringbuf(f)); /* perf buffer */
 	ck_assert(!features__has_vmlinux_btf(f));
 
-	/* without --kernel-btf nothing is usable, and the remedy says why */
-	f->f[FEAT_BTF_EXTERNAL].val = 0;
-	expect(f, PWRU_BE_KPROBE, false, "no BTF");
-	ck_assert_int_eq(pick(f, ex, sizeof(ex)), -ENOENT);
-	ck_assert_ptr_nonnull(strstr(ex, "kprobe: no BTF"));
+	out = report(f, false, &rc);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "\nfloor:   NOT SUPPORTED: kernel 4.15.0-213-generic is "
+					  "older than pwru supports"));
+	free(out);
+	out = report(f, true, &rc);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"floor\": {\n    \"version\": \"5.5\",\n    \"needs\": "
+					  "\"its verifier reads .rodata as constants\",\n    "
+					  "\"supported\": false,\n    \"reason\": \"kernel 4.15.0"));
+	ck_assert_ptr_nonnull(strstr(out, "\"auto\": null"));
+	free(out);
+
+	/* the same kernel with the verifier backported would be judged by its probes */
+	f->f[FEAT_BPF_FLOOR].val = 1;
+	f->f[FEAT_BPF_FLOOR].err = 0;
+	ck_assert(features__supported(f, NULL, 0));
+	expect(f, PWRU_BE_KPROBE, false, "rejected (EINVAL)");
 	features__free(f);
 }
 END_TEST
@@ -241,6 +273,12 @@ START_TEST(test_not_probed)
 	expect(f, PWRU_BE_KPROBE_MULTI, false, "not probed");
 	expect(f, PWRU_BE_KPROBE, true, "assumed");
 	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+
+	/* a run stops probing at the first backend that passes; the run tries the rest */
+	f->f[FEAT_PROBE_KPROBE_MULTI].how = FEAT_HOW_DEFERRED;
+	snprintf(f->f[FEAT_PROBE_KPROBE_MULTI].detail, sizeof(f->f[0].detail),
+		 "not probed: a preferred backend passed first");
+	expect(f, PWRU_BE_KPROBE_MULTI, true, "tried at run time if needed");
 	features__free(f);
 }
 END_TEST
@@ -268,6 +306,7 @@ START_TEST(test_report_text)
 	ck_assert_ptr_nonnull(strstr(out, "REQUIREMENT"));
 	ck_assert_ptr_nonnull(strstr(out, "fentry        not usable: refused with EPERM"));
 	ck_assert_ptr_nonnull(strstr(out, "tracepoint    usable"));
+	ck_assert_ptr_nonnull(strstr(out, "\nfloor:   supported: Linux 5.5 or later"));
 	ck_assert_ptr_nonnull(strstr(out, "\nauto would use: tracepoint (fentry:"));
 	free(out);
 	features__free(f);
@@ -296,6 +335,9 @@ START_TEST(test_report_json)
 		strstr(out, "\"tracepoint\": {\"usable\": true, \"reason\": \"load+attach probe "
 			    "succeeded\", \"remedy\": null}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"ringbuf\": true"));
+	ck_assert_ptr_nonnull(strstr(out, "\"supported\": true,\n    \"reason\": \"Linux 5.5 or later, "
+					  "where its verifier reads .rodata as constants: this kernel "
+					  "passed the probe\""));
 	free(out);
 
 	/* strings are escaped */

@@ -25,16 +25,16 @@ priv.CAP_PERFMON = yes
 priv.CAP_SYS_ADMIN = yes
 
 fs.tracefs = yes
-fs.debugfs = no
 fs.available_filter_functions = no EPERM
 kprobe.pmu = no ENOENT
-kprobe.legacy_events = no ENOENT
 
 map.ringbuf = yes
 helper.probe_read_kernel = yes
 helper.get_func_ip = yes
 helper.attach_cookie = yes
 helper.snprintf_btf = yes
+
+bpf.rodata_constants = yes
 
 probe.fentry = no EPERM
 probe.kprobe_multi = no EOPNOTSUPP

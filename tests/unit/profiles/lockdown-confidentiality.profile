@@ -28,16 +28,16 @@ priv.CAP_PERFMON = yes
 priv.CAP_SYS_ADMIN = yes
 
 fs.tracefs = no EPERM
-fs.debugfs = no EPERM
 fs.available_filter_functions = no EPERM
 kprobe.pmu = yes
-kprobe.legacy_events = no
 
 map.ringbuf = yes
 helper.probe_read_kernel = no
 helper.get_func_ip = yes
 helper.attach_cookie = yes
 helper.snprintf_btf = no
+
+bpf.rodata_constants = yes
 
 probe.fentry = yes
 probe.kprobe_multi = no EINVAL

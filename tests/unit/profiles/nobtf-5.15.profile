@@ -27,10 +27,8 @@ priv.CAP_PERFMON = yes
 priv.CAP_SYS_ADMIN = yes
 
 fs.tracefs = yes
-fs.debugfs = yes
 fs.available_filter_functions = yes
 kprobe.pmu = yes
-kprobe.legacy_events = yes
 
 map.ringbuf = yes
 helper.probe_read_kernel = yes
@@ -39,6 +37,8 @@ helper.attach_cookie = yes
 helper.snprintf_btf = yes
 
 # fentry is not even tried without vmlinux BTF
+bpf.rodata_constants = yes
+
 probe.fentry = no ENOENT
 probe.kprobe_multi = no EINVAL
 probe.kprobe = yes

@@ -26,10 +26,8 @@ priv.CAP_PERFMON = yes
 priv.CAP_SYS_ADMIN = yes
 
 fs.tracefs = yes
-fs.debugfs = yes
 fs.available_filter_functions = yes
 kprobe.pmu = yes
-kprobe.legacy_events = yes
 
 # backported: the probe says yes where the version would say no
 map.ringbuf = yes
@@ -37,6 +35,8 @@ helper.probe_read_kernel = yes
 helper.get_func_ip = yes
 helper.attach_cookie = no
 helper.snprintf_btf = yes
+
+bpf.rodata_constants = yes
 
 probe.fentry = yes
 probe.kprobe_multi = no EINVAL

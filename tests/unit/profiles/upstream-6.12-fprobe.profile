@@ -24,16 +24,16 @@ priv.CAP_PERFMON = yes
 priv.CAP_SYS_ADMIN = yes
 
 fs.tracefs = yes
-fs.debugfs = no
 fs.available_filter_functions = yes
 kprobe.pmu = yes
-kprobe.legacy_events = yes
 
 map.ringbuf = yes
 helper.probe_read_kernel = yes
 helper.get_func_ip = yes
 helper.attach_cookie = yes
 helper.snprintf_btf = yes
+
+bpf.rodata_constants = yes
 
 probe.fentry = yes
 probe.kprobe_multi = yes

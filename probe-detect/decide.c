@@ -318,7 +318,7 @@ bool features__supported(const struct features *f, char *why, size_t why_len)
 		why_len = sizeof(tmp);
 	}
 	/* not probed: the version decides, and an unknown version gets the benefit */
-	below = ft->val == 0 || (ft->val < 0 && f->kver && f->kver < PWRU_KVER(5, 5, 0));
+	below = ft->val == 0 || (ft->val < 0 && f->kver && f->kver < PWRU_FLOOR_KVER);
 	if (!below) {
 		snprintf(why, why_len, "Linux %s or later, where %s: %s", PWRU_FLOOR,
 			 PWRU_FLOOR_NEEDS,
@@ -423,7 +423,9 @@ int features__pick(const struct features *f, char *explain, size_t explain_len)
 	}
 	if (!explain || !explain_len)
 		return pick;
-	if (pick < 0 && val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY) {
+	/* one reason holds for every backend: say it once */
+	if (pick < 0 && (!features__supported(f, NULL, 0) ||
+			 val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY)) {
 		snprintf(explain, explain_len, "none: %s", why[0]);
 		return pick;
 	}

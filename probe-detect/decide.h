@@ -23,6 +23,7 @@
  * Learned by probing (FEAT_BPF_FLOOR), as distro kernels backport it.
  */
 #define PWRU_FLOOR "5.5"
+#define PWRU_FLOOR_KVER ((5 << 16) + (5 << 8)) /* PWRU_KVER(5, 5, 0) */
 #define PWRU_FLOOR_NEEDS "its verifier reads .rodata as constants"
 
 /*

@@ -201,6 +201,8 @@ START_TEST(test_ubuntu_18_04)
 		ck_assert_ptr_nonnull(strstr(remedy_of(f, be), "Linux 5.5 or later"));
 	}
 	ck_assert_int_eq(pick(f, ex, sizeof(ex)), -ENOENT);
+	ck_assert_str_eq(ex, "none: kernel below pwru's floor (Linux 5.5, its verifier reads "
+			     ".rodata as constants)");
 	ck_assert(!features__has_ringbuf(f)); /* perf buffer */
 	ck_assert(!features__has_vmlinux_btf(f));
 

@@ -364,6 +364,12 @@ msg = "usable: %s; auto: %s" % (" ".join(usable), d.get("auto"))
 if usable != want or d.get("auto") != sys.argv[3]:
     print("%s; expected usable: %s; auto: %s" % (msg, " ".join(want), sys.argv[3]))
     sys.exit(1)
+# a passed probe is pwru's own template, and the kernel is above the floor
+fake = [k for k, v in d["features"].items()
+        if k.startswith("probe.") and v["value"] is True and "pwru's" not in v["detail"]]
+if fake or not d.get("floor", {}).get("supported"):
+    print("%s; probes not of pwru's programs: %s; floor: %s" % (msg, fake, d.get("floor")))
+    sys.exit(1)
 print(msg)
 PYEOF
 	) && result check pass "$(since "$t0")" "$why" ||

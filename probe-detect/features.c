@@ -554,7 +554,7 @@ static void probe_floor(struct features *f, char *log, size_t log_len)
 	set(f, FEAT_BPF_FLOOR, !err, FEAT_HOW_PROBE, err, NULL, "%s",
 	    err ? stage : "global data read as constants across a BPF-to-BPF call");
 	if (err)
-		verifier_log__tail(log, ft->log, sizeof(ft->log), 1);
+		verifier_log__reason(log, ft->log, sizeof(ft->log));
 }
 
 /*

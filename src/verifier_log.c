@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What a person needs from a verifier log: its last lines (verifier_log.h). */
+#include <stdbool.h>
 #include <string.h>
 
 #include "verifier_log.h"
@@ -32,4 +33,29 @@ void verifier_log__tail(const char *log, char *out, size_t len, int lines)
 		}
 		out[o] = '\0';
 	}
+}
+
+/* The verifier closes every log with its statistics: they are never the reason. */
+static bool is_stats(const char *line)
+{
+	return !strncmp(line, "processed ", 10) || !strncmp(line, "verification time", 17) ||
+	       !strncmp(line, "stack depth", 11);
+}
+
+void verifier_log__reason(char *log, char *out, size_t len)
+{
+	size_t n = strlen(log);
+	char *line;
+
+	for (;;) {
+		while (n && (log[n - 1] == '\n' || log[n - 1] == ' '))
+			log[--n] = '\0';
+		line = strrchr(log, '\n');
+		line = line ? line + 1 : log;
+		if (!*line || !is_stats(line))
+			break;
+		*line = '\0';
+		n = line - log;
+	}
+	verifier_log__tail(log, out, len, 1);
 }

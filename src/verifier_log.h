@@ -10,4 +10,10 @@
  */
 void verifier_log__tail(const char *log, char *out, size_t len, int lines);
 
+/*
+ * The line that says why a load failed: the last one before the verifier's
+ * statistics ("processed N insns ...", which end every log). Trims log.
+ */
+void verifier_log__reason(char *log, char *out, size_t len);
+
 #endif /* PWRU_VERIFIER_LOG_H */

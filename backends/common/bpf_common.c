@@ -138,7 +138,7 @@ int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be
 	err = bpf_program__set_log_buf(prog, log, PROBE_LOG_SIZE);
 	err = err ?: bpf_object__load(obj);
 	if (err)
-		verifier_log__tail(log, p->log, sizeof(p->log), 1);
+		verifier_log__reason(log, p->log, sizeof(p->log));
 	free(log);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "features_impl.h"
+#include "verifier_log.h"
 
 static struct features *load(const char *name)
 {
@@ -441,6 +442,20 @@ START_TEST(test_profile_errors)
 }
 END_TEST
 
+/* A probe's verifier line is the reason, not the statistics that close every log. */
+START_TEST(test_verifier_reason)
+{
+	char log[] = "0: (b7) r0 = 0\n5: (85) call unknown#174\ninvalid func unknown#174\n"
+		     "processed 6 insns (limit 1000000) max_states_per_insn 0 total_states 0\n\n";
+	char only[] = "processed 1 insns\n", out[128];
+
+	verifier_log__reason(log, out, sizeof(out));
+	ck_assert_str_eq(out, "invalid func unknown#174");
+	verifier_log__reason(only, out, sizeof(out));
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 static Suite *features_suite(void)
 {
 	Suite *s = suite_create("features");
@@ -458,6 +473,7 @@ static Suite *features_suite(void)
 	tcase_add_test(tc, test_report_text);
 	tcase_add_test(tc, test_report_json);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_verifier_reason);
 	tcase_add_loop_test(tc, test_malformed, 0, sizeof(bad_profiles) / sizeof(bad_profiles[0]));
 	tcase_add_test(tc, test_profile_errors);
 	suite_add_tcase(s, tc);

@@ -80,7 +80,7 @@ static int perf_open(struct perf_event_attr *attr)
 
 int kp_pmu_type(void)
 {
-	int type, err = read_int(KPROBE_PMU_TYPE, &type);
+	int type = 0, err = read_int(KPROBE_PMU_TYPE, &type);
 
 	return err ?: type;
 }

@@ -36,6 +36,14 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile struct pwru_cfg CFG = {};
 
 /*
+ * Writable at run time (.bss, shared by every clone of a template because the
+ * clones reference the same map): 0 until every probe is attached, and again
+ * from the moment pwru stops, so that a slow detach costs nothing per call.
+ * After retsnoop's ready flag.
+ */
+volatile __u32 PWRU_READY = 0;
+
+/*
  * Placeholder for the per-program function id. User space clones a loaded
  * program once per target and rewrites this 64-bit immediate, because
  * tracing and raw tracepoint programs have no attach cookie before 6.10.
@@ -300,7 +308,7 @@ static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
 	struct pwru_event *ev;
 	__u32 zero = 0;
 
-	if (!skb || !pwru_filter(skb))
+	if (!PWRU_READY || !skb || !pwru_filter(skb))
 		return 0;
 	ev = bpf_map_lookup_elem(&scratch, &zero);
 	if (!ev)

@@ -8,12 +8,25 @@
 #ifndef PWRU_MASS_ATTACH_H
 #define PWRU_MASS_ATTACH_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct attach_stats;
 
-/* job(i, arg) for every i in [0, n); returns the wall time in seconds. */
-double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what);
+/*
+ * job(i, arg) for every i in [0, n); returns the wall time in seconds. On a
+ * terminal, a run longer than a second shows a progress line. A cancellable
+ * run (attach) hands out no more jobs once the stop flag is set: the jobs
+ * it never ran are left as the caller initialised them.
+ */
+double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what,
+		 bool cancellable);
+
+/* The flag the signal handler sets (src/trace.c); NULL: never stop. */
+void mass__set_stop(volatile sig_atomic_t *flag);
+/* Has the user asked to stop? */
+bool mass__stopping(void);
 
 /* PWRU_ATTACH_THREADS, else 8 */
 int mass__threads(void);

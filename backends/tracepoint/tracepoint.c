@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "mass_attach.h"
 #include "decide_impl.h"
 #include "options.h"
 #include "pinned.h"
@@ -115,6 +116,7 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 	struct tp_backend *tb = b->priv;
 	regex_t re, *rep = NULL;
 	struct timespec t0, t1;
+	long delay_us = 0;
 
 	tb->names = calloc(tb->tps.n + 1, sizeof(*tb->names));
 	tb->prog_fds = calloc(tb->tps.n + 1, sizeof(int));
@@ -126,10 +128,17 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 			return -EINVAL;
 		rep = &re;
 	}
+	/* for the host tests: a slow attach that a signal can interrupt */
+	if (getenv("PWRU_TEST_ATTACH_DELAY_MS"))
+		delay_us = atol(getenv("PWRU_TEST_ATTACH_DELAY_MS")) * 1000;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t i = 0; i < tb->tps.n; i++)
-		if (name_wanted(rep, tb->tps.v[i].name))
-			attach_one(tb, b, &tb->tps.v[i]);
+	for (size_t i = 0; i < tb->tps.n && !mass__stopping(); i++) {
+		if (!name_wanted(rep, tb->tps.v[i].name))
+			continue;
+		attach_one(tb, b, &tb->tps.v[i]);
+		if (delay_us)
+			usleep(delay_us);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	b->stats.attach_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (rep)
@@ -141,6 +150,7 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 
 static void tp_close(struct backend *b)
 {
+	const char *delay = getenv("PWRU_TEST_DETACH_DELAY_MS");
 	struct tp_backend *tb = b->priv;
 
 	if (!tb)
@@ -148,6 +158,9 @@ static void tp_close(struct backend *b)
 	for (size_t i = 0; i < tb->n; i++) {
 		close(tb->link_fds[i]);
 		close(tb->prog_fds[i]);
+		/* for the host tests: a removal as slow as fentry's on 6.x */
+		if (delay)
+			usleep(atol(delay) * 1000);
 	}
 	tracepoint_bpf__destroy(tb->skel);
 	skb_funcs__free(&tb->tps);

@@ -75,7 +75,7 @@ static void *worker(void *p)
 }
 
 /* "pwru: detaching [####      ] 412/1408 15.2/s, 65s left" */
-static void progress(const char *what, size_t done, size_t n, double secs)
+static void progress_line(const char *what, size_t done, size_t n, double secs)
 {
 	int width = 30, fill = n ? (int)(done * width / n) : width;
 	double rate = done / secs;
@@ -88,15 +88,28 @@ static void progress(const char *what, size_t done, size_t n, double secs)
 		fprintf(stderr, "\033[K");
 }
 
-/* Between jobs on one thread, or every 100 ms while workers run. */
-static void maybe_progress(const char *what, struct mass *m, double t0, bool tty, bool *shown)
+void progress__start(struct progress *p, const char *what, size_t n)
 {
-	double secs = now() - t0;
+	*p = (struct progress){ .what = what, .n = n, .t0 = now(),
+				.tty = isatty(STDERR_FILENO) };
+}
 
-	if (!tty || secs <= 1)
+void progress__update(struct progress *p, size_t done)
+{
+	double secs = now() - p->t0;
+
+	if (!p->tty || secs <= 1)
 		return;
-	progress(what, __atomic_load_n(&m->done, __ATOMIC_ACQUIRE), m->n, secs);
-	*shown = true;
+	progress_line(p->what, done, p->n, secs);
+	p->shown = true;
+}
+
+double progress__end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+	return now() - p->t0;
 }
 
 double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what,
@@ -104,10 +117,10 @@ double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const ch
 {
 	struct mass m = { .n = n, .job = job, .arg = arg, .cancellable = cancellable };
 	pthread_t tid[MASS_MAX_THREADS];
-	bool tty = isatty(STDERR_FILENO), shown = false;
 	int nt = mass__threads(), started = 0;
-	double t0 = now();
+	struct progress p;
 
+	progress__start(&p, what, n);
 	for (int i = 0; nt > 1 && (size_t)i < n && i < nt; i++)
 		if (!pthread_create(&tid[started], NULL, worker, &m))
 			started++;
@@ -116,21 +129,19 @@ double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const ch
 			job(i, arg);
 			m.done++;
 			if (i % 16 == 15)
-				maybe_progress(what, &m, t0, tty, &shown);
+				progress__update(&p, m.done);
 		}
 	}
 	while (started && __atomic_load_n(&m.done, __ATOMIC_ACQUIRE) < n) {
 		if (stopped(&m))
 			break;
 		usleep(100 * 1000);
-		maybe_progress(what, &m, t0, tty, &shown);
+		progress__update(&p, __atomic_load_n(&m.done, __ATOMIC_ACQUIRE));
 	}
 	/* after a stop, the workers finish the job in hand and return */
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	if (shown)
-		fputs("\r\033[K", stderr);
-	return now() - t0;
+	return progress__end(&p);
 }
 
 void mass__reserve_fds(size_t need)

@@ -28,6 +28,21 @@ void mass__set_stop(volatile sig_atomic_t *flag);
 /* Has the user asked to stop? */
 bool mass__stopping(void);
 
+/*
+ * A progress line on stderr, only when it is a terminal and only after the
+ * first second: "pwru: attaching [###   ] 412/1408 15.2/s, 65s left".
+ */
+struct progress {
+	const char *what;
+	size_t n;
+	double t0;
+	bool tty, shown;
+};
+void progress__start(struct progress *p, const char *what, size_t n);
+void progress__update(struct progress *p, size_t done);
+/* clears the line; returns the seconds since start */
+double progress__end(struct progress *p);
+
 /* PWRU_ATTACH_THREADS, else 8 */
 int mass__threads(void);
 

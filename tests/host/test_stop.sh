@@ -84,6 +84,22 @@ n=$(sed -n 's/^pwru: attached \([0-9]*\) tracepoints.*/\1/p' "$TMP/attach.err")
 [ -n "$n" ] && [ "$n" -lt 20 ] || { cat "$TMP/attach.err"; fail "SIGINT during attach: attached '${n:-?}', want fewer than 20"; }
 grep -q 'tracing; press Ctrl-C' "$TMP/attach.err" && fail "SIGINT during attach: tracing started anyway"
 echo "SIGINT during attach: stopped after $n tracepoints, exit 0"
+# that attach took more than a second, but stderr was no terminal
+grep -q 'attaching \[' "$TMP/attach.err" && fail "a progress line on a stderr that is no terminal"
+
+# On a terminal (script's pty) an attach and a detach of over a second show
+# a progress line: done/total, rate, time left.
+command -v script >/dev/null || fail "script (util-linux) is not installed"
+rm -f "$TMP/ready"
+PWRU_TEST_ATTACH_DELAY_MS=80 PWRU_TEST_DETACH_DELAY_MS=80 PWRU_DETACH=foreground \
+	script -qec "sh -c '\"$PWRU\" --probe-backend tracepoint --ready-file $TMP/ready \"$FILTER\" & p=\$!
+	i=0; while [ ! -e $TMP/ready ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+	kill -INT \$p; wait \$p'" "$TMP/typescript" >/dev/null
+for what in attaching detaching; do
+	grep -aqE "pwru: $what \[#* *\] [0-9]+/[0-9]+ [0-9.]+/s, [0-9]+s left" "$TMP/typescript" ||
+		{ cat -v "$TMP/typescript"; fail "no $what progress line on a terminal"; }
+done
+echo "progress: on a terminal only"
 
 # A removal said to be slow goes to a child: pwru exits at once and says so;
 # the child's end leaves nothing behind.

@@ -209,9 +209,16 @@ static int choose_backend(struct trace *t)
 				strerror(-err));
 		return err;
 	}
-	/* the ranking weighs the number of targets; tracepoint needs none */
-	if (discover(t))
-		t->run.funcs.n = 0;
+	/* the ranking weighs the number of function targets, if any backend takes them */
+	for (be = 0; be < PWRU_BE__COUNT; be++) {
+		const struct backend_ops *ops = backend_ops_get(be);
+
+		if (ops && ops->needs_funcs && features__usable(t->feat, be, NULL, 0, NULL)) {
+			if (discover(t))
+				t->run.funcs.n = 0;
+			break;
+		}
+	}
 	nr = features__rank(t->feat, t->run.funcs.n, order, explain, sizeof(explain));
 	if (!nr) {
 		fprintf(stderr, "pwru: no backend is usable on this kernel: %s\n", explain);

@@ -343,6 +343,20 @@ START_TEST(test_report_text)
 	ck_assert_ptr_nonnull(strstr(out, "auto would use: none: kernel lockdown"));
 	free(out);
 	features__free(f);
+
+	/* why the winner won, in text and JSON */
+	f = load("debian-6.1");
+	out = report(f, false, &rc);
+	ck_assert_msg(strstr(out, "\nauto would use: kprobe (kprobe-multi: no CONFIG_FPROBE); "
+				  "cheaper than fentry for 1500 functions"), "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "(ranked for a full function set"));
+	free(out);
+	out = report(f, true, &rc);
+	ck_assert_ptr_nonnull(strstr(out, "\"auto\": \"kprobe\""));
+	ck_assert_msg(strstr(out, "\"auto_explain\": \"kprobe (kprobe-multi: no CONFIG_FPROBE); "
+				  "cheaper than fentry"), "%s", out);
+	free(out);
+	features__free(f);
 }
 END_TEST
 

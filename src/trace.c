@@ -414,11 +414,18 @@ static bool detach_in_background(const struct trace *t)
 	return c.detach_secs > 1;
 }
 
-/* 0 once the child owns the probes; the parent's copies close at exit. */
+/*
+ * 0 once the child owns the probes; the parent's copies close at its exit.
+ * The child waits for that exit before closing its own: whoever drops the
+ * last reference to a link pays for its release, and that must be the child.
+ * The parent's files are released before it is reaped and its children
+ * reparented (do_exit: exit_files, then exit_notify), so a new parent pid
+ * means they are gone.
+ */
 static int spawn_remover(struct trace *t)
 {
 	size_t n = t->be.stats.attached;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	int fd;
 
 	fflush(NULL);
@@ -438,6 +445,8 @@ static int spawn_remover(struct trace *t)
 		/* a reader of --output-file (a FIFO) must see EOF now */
 		if (t->outf && t->outf != stdout)
 			close(fileno(t->outf));
+		while (getppid() == parent)
+			usleep(10 * 1000);
 		t->be.ops->close(&t->be);
 		_exit(0);
 	}

@@ -351,6 +351,29 @@ backend_cell() {
 	fi
 }
 
+# kprobe-multi's fallbacks (issue 12), with its failure simulators: links
+# that fail with ENOMEM above 4 functions are halved until they fit, and a
+# kernel that refuses addresses gets names. Each attaches what the plain run
+# attached and traces both scenarios.
+kmulti_cell() {
+	local t0 want got status=pass detail= sim
+	t0=$(now)
+	if ! echo " $USABLE " | grep -q " kprobe-multi "; then
+		result kmulti-fallback absent 0 "no kprobe-multi on this kernel"
+		return
+	fi
+	want=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$W/kprobe-multi.err")
+	for sim in PWRU_KMULTI_MAX_BATCH=4 PWRU_KMULTI_REJECT_ADDRS=1; do
+		export "${sim?}"
+		session kmulti func --probe-backend kprobe-multi --filter-func "$FUNCS"
+		unset "${sim%%=*}"
+		got=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$S_ERR")
+		[ "$S_STATUS" = pass ] && [ "$got" = "$want" ] || status=FAIL
+		detail+="$sim: attached ${got:-?} of ${want:-?}, $S_STATUS ($S_DETAIL); "
+	done
+	result kmulti-fallback "$status" "$(since "$t0")" "$detail"
+}
+
 # over LIMIT SECONDS: is SECONDS above LIMIT?
 over() { awk -v l="$1" -v s="$2" 'BEGIN { exit !(s > l) }'; }
 
@@ -446,4 +469,5 @@ for b in $BACKENDS; do
 	backend_cell "$b"
 done
 pcap_cell
+kmulti_cell
 auto_cell

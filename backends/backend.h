@@ -68,6 +68,8 @@ struct backend {
 	int events_fd; /* ring buffer or perf event array */
 	int stacks_fd;
 	int lost_fd; /* per-CPU u64 counter of events the ring buffer refused */
+	int bss_fd; /* .bss, which holds PWRU_READY (bpf/body.bpf.h) */
+	__u32 bss_size, ready_off;
 	/* names by func_id, for the event kind this backend emits */
 	enum pwru_event_kind kind;
 	const char *const *names;
@@ -153,6 +155,9 @@ extern const char *const pwru_probe_targets[];
  * verifier's last line in p on failure. 0 or a negative errno.
  */
 int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be_probe *p);
+
+/* Let the programs emit events, or make them return at once (PWRU_READY). */
+int backend__set_ready(struct backend *b, bool ready);
 
 /* Load a prepared skeleton and fill b's fds from it. */
 int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b);

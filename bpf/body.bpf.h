@@ -40,6 +40,14 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile struct pwru_cfg CFG = {};
 
 /*
+ * Writable at run time (.bss, shared by every clone of a template because the
+ * clones reference the same map): 0 until every probe is attached, and again
+ * from the moment pwru stops, so that a slow detach costs nothing per call.
+ * After retsnoop's ready flag.
+ */
+volatile __u32 PWRU_READY = 0;
+
+/*
  * Placeholder for the per-program function id. User space clones a loaded
  * program once per target and rewrites this 64-bit immediate, because
  * tracing and raw tracepoint programs have no attach cookie before 6.10.
@@ -400,7 +408,7 @@ static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
 {
 	struct net_device *dev = NULL;
 
-	if (!skb || !pwru_filter(skb, &dev))
+	if (!PWRU_READY || !skb || !pwru_filter(skb, &dev))
 		return 0;
 	if (!PWRU_FILTER_NEEDS_DEV)
 		dev = BPF_CORE_READ(skb, dev);

@@ -59,7 +59,7 @@ static const char *status(const struct features *f, enum feat_id id)
 
 static void text_report(const struct features *f, FILE *out)
 {
-	char why[512], explain[640];
+	char why[512], explain[1024];
 	const char *rem;
 	bool ok;
 	int i;
@@ -95,6 +95,9 @@ static void text_report(const struct features *f, FILE *out)
 	i = features__pick(f, explain, sizeof(explain));
 	/* explain starts with the choice, or with "none" */
 	fprintf(out, "\nauto would use: %s\n", explain);
+	if (i >= 0)
+		fprintf(out, "(ranked for a full function set; a run ranks for its own count, "
+			     "which --filter-func narrows)\n");
 }
 
 /* 1 true, 0 false, anything else (unknown) null */
@@ -159,7 +162,7 @@ static void json_kernel(const struct features *f, struct json_writer *w)
 
 static void json_report(const struct features *f, FILE *out)
 {
-	char why[512], explain[640];
+	char why[512], explain[1024];
 	struct json_writer w;
 	const char *rem;
 	int i, pick;

@@ -409,33 +409,183 @@ out:
 	return ok;
 }
 
-int features__pick(const struct features *f, char *explain, size_t explain_len)
-{
-	char why[PWRU_BE__COUNT][160];
-	size_t off;
-	int be, pick = -ENOENT;
+/*
+ * What attaching and removing a full function set cost, measured in this
+ * project's lab (QEMU TCG, one vCPU, shared host; docs: KERNEL-LAB.md, issue 12):
+ *
+ *   Debian 11, 5.10.0-46   fentry 1288 fns: attach 33-38 s, detach 16-17 s
+ *                          kprobe 1342 fns: attach 78 s,    detach 17 s
+ *   Debian 12, 6.1.0-57    fentry 1408 fns: attach 21 s,    detach 190 s
+ *                          kprobe 1471 fns: attach 24 s,    detach 30-38 s
+ *   Debian 13, 6.12.117    fentry 1623 fns: attach 23 s,    detach 333 s
+ *                          kprobe 1626 fns: attach 27 s,    detach 40 s
+ *                          kprobe-multi 1629 fns: attach 0.6 s, detach 1.3 s
+ *
+ * fentry's detach grew on 6.x: each trampoline link's release waits for an
+ * RCU-tasks grace period under ftrace_lock. kprobe-multi is one link per
+ * template, so its cost barely depends on the count. Other kernels take the
+ * row of the nearest measured one.
+ */
+static const struct kernel_costs {
+	unsigned int upto; /* kernels below this take this row */
+	const char *measured; /* where the figures come from */
+	/* seconds per function, attach and detach */
+	double att[PWRU_BE__COUNT], det[PWRU_BE__COUNT];
+} costs[] = {
+	{ PWRU_KVER(5, 16, 0), "Debian 11's 5.10",
+	  { [PWRU_BE_FENTRY] = 35.5 / 1288, [PWRU_BE_KPROBE] = 78.0 / 1342 },
+	  { [PWRU_BE_FENTRY] = 16.5 / 1288, [PWRU_BE_KPROBE] = 17.0 / 1342 } },
+	{ PWRU_KVER(6, 7, 0), "Debian 12's 6.1",
+	  { [PWRU_BE_FENTRY] = 21.0 / 1408, [PWRU_BE_KPROBE] = 24.0 / 1471 },
+	  { [PWRU_BE_FENTRY] = 190.0 / 1408, [PWRU_BE_KPROBE] = 34.0 / 1471 } },
+	{ ~0U, "Debian 13's 6.12",
+	  { [PWRU_BE_FENTRY] = 23.0 / 1623, [PWRU_BE_KPROBE] = 27.0 / 1626,
+	    [PWRU_BE_KPROBE_MULTI] = 0.6 / 1629 },
+	  { [PWRU_BE_FENTRY] = 333.0 / 1623, [PWRU_BE_KPROBE] = 40.0 / 1626,
+	    [PWRU_BE_KPROBE_MULTI] = 1.3 / 1629 } },
+};
 
-	for (be = 0; be < PWRU_BE__COUNT; be++) {
-		if (features__usable(f, be, why[be], sizeof(why[be]), NULL)) {
-			pick = be;
-			break;
+/* a full set, when the caller does not know the count (pwru check) */
+#define TYPICAL_TARGETS 1500
+
+void features__cost(const struct features *f, enum pwru_backend be, size_t n,
+		    struct backend_cost *c)
+{
+	const struct kernel_costs *k = &costs[0];
+
+	if (!n)
+		n = TYPICAL_TARGETS;
+	while (f->kver >= k->upto && k + 1 < costs + sizeof(costs) / sizeof(costs[0]))
+		k++;
+	c->n = n;
+	c->measured = k->measured;
+	c->attach_secs = k->att[be] * n;
+	c->detach_secs = k->det[be] * n;
+	/* kprobe-multi on a kernel the lab has no figure for: as on 6.12 */
+	if (be == PWRU_BE_KPROBE_MULTI && !k->att[be]) {
+		c->attach_secs = costs[2].att[be] * n;
+		c->detach_secs = costs[2].det[be] * n;
+	}
+}
+
+/*
+ * Setup cost as the user feels it: the wait before tracing, and half the
+ * removal (which runs in the background, but still holds the kernel busy).
+ */
+static double setup_secs(const struct backend_cost *c)
+{
+	return c->attach_secs + c->detach_secs / 2;
+}
+
+/*
+ * fentry costs less per probed call than a kprobe (a trampoline call
+ * instead of an ftrace or int3 handler saving pt_regs; make bench measures
+ * it), so kprobe must save clearly more than noise to win: a quarter of
+ * fentry's setup and at least two seconds.
+ */
+static bool kprobe_cheaper(const struct backend_cost *fe, const struct backend_cost *kp)
+{
+	return setup_secs(kp) < 0.75 * setup_secs(fe) && setup_secs(fe) - setup_secs(kp) > 2;
+}
+
+static size_t cost_reason(const struct features *f, const int *order, int nr, size_t n,
+			  char *buf, size_t len)
+{
+	struct backend_cost w, o;
+	int other;
+
+	features__cost(f, order[0], n, &w);
+	if (order[0] == PWRU_BE_KPROBE_MULTI)
+		return snprintf(buf, len,
+				"; one link per template: about %.1f s to attach and %.1f s to "
+				"remove %zu functions (measured on %s)",
+				w.attach_secs, w.detach_secs, w.n, w.measured);
+	if (order[0] != PWRU_BE_FENTRY && order[0] != PWRU_BE_KPROBE)
+		return 0;
+	other = order[0] == PWRU_BE_FENTRY ? PWRU_BE_KPROBE : PWRU_BE_FENTRY;
+	if (nr < 2 || order[1] != other)
+		return 0;
+	features__cost(f, other, n, &o);
+	return snprintf(buf, len,
+			"; %s for %zu functions on this kernel: about %.0f s to attach and "
+			"%.0f s to remove, %s %.0f s and %.0f s (measured on %s)%s",
+			order[0] == PWRU_BE_FENTRY ? "no dearer than kprobe" :
+						     "cheaper than fentry",
+			w.n, w.attach_secs, w.detach_secs, pwru_backend_name(other),
+			o.attach_secs, o.detach_secs, w.measured,
+			order[0] == PWRU_BE_FENTRY ? ", and cheaper per call" : "");
+}
+
+/*
+ * Auto's order before costs are weighed. The first wins whenever it is
+ * usable (kprobe-multi attaches and detaches a full set in about a second on
+ * every kernel measured); fentry and kprobe are then ordered by cost, and the
+ * tracepoint backend is the last resort.
+ */
+static const int prefer[] = { PWRU_BE_KPROBE_MULTI, PWRU_BE_FENTRY, PWRU_BE_KPROBE,
+			      PWRU_BE_TRACEPOINT };
+_Static_assert(sizeof(prefer) / sizeof(prefer[0]) == PWRU_BE__COUNT,
+	       "every backend has a place in prefer[]");
+
+const int *features__preference(void)
+{
+	return prefer;
+}
+
+int features__rank(const struct features *f, size_t nr_targets, int *order, char *explain,
+		   size_t explain_len)
+{
+	const int *prefer = features__preference();
+	char why[PWRU_BE__COUNT][160];
+	bool ok[PWRU_BE__COUNT];
+	struct backend_cost fe, kp;
+	size_t off;
+	int be, nr = 0, skipped = 0, tmp;
+
+	for (be = 0; be < PWRU_BE__COUNT; be++)
+		ok[be] = features__usable(f, be, why[be], sizeof(why[be]), NULL);
+	for (size_t i = 0; i < PWRU_BE__COUNT; i++)
+		if (ok[prefer[i]])
+			order[nr++] = prefer[i];
+	/* fentry and kprobe side by side: the cheaper one for this run first */
+	for (int i = 0; i + 1 < nr; i++) {
+		if (order[i] != PWRU_BE_FENTRY || order[i + 1] != PWRU_BE_KPROBE)
+			continue;
+		features__cost(f, PWRU_BE_FENTRY, nr_targets, &fe);
+		features__cost(f, PWRU_BE_KPROBE, nr_targets, &kp);
+		if (kprobe_cheaper(&fe, &kp)) {
+			tmp = order[i];
+			order[i] = order[i + 1];
+			order[i + 1] = tmp;
 		}
 	}
 	if (!explain || !explain_len)
-		return pick;
+		return nr;
 	/* one reason holds for every backend: say it once */
-	if (pick < 0 && (!features__supported(f, NULL, 0) ||
-			 val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY)) {
+	if (!nr && (!features__supported(f, NULL, 0) ||
+		    val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY)) {
 		snprintf(explain, explain_len, "none: %s", why[0]);
-		return pick;
+		return nr;
 	}
-	off = snprintf(explain, explain_len, "%s", pick < 0 ? "none" : pwru_backend_name(pick));
-	for (be = 0; be < (pick < 0 ? PWRU_BE__COUNT : pick) && off < explain_len; be++)
+	off = snprintf(explain, explain_len, "%s", nr ? pwru_backend_name(order[0]) : "none");
+	for (be = 0; be < PWRU_BE__COUNT && off < explain_len; be++) {
+		if (ok[be])
+			continue;
 		off += snprintf(explain + off, explain_len - off, "%s%s: %s",
-				be ? "; " : " (", pwru_backend_name(be), why[be]);
-	if (be > 0 && off < explain_len)
-		snprintf(explain + off, explain_len - off, ")");
-	return pick;
+				skipped++ ? "; " : " (", pwru_backend_name(be), why[be]);
+	}
+	if (skipped && off < explain_len)
+		off += snprintf(explain + off, explain_len - off, ")");
+	if (nr && off < explain_len)
+		cost_reason(f, order, nr, nr_targets, explain + off, explain_len - off);
+	return nr;
+}
+
+int features__pick(const struct features *f, char *explain, size_t explain_len)
+{
+	int order[PWRU_BE__COUNT];
+
+	return features__rank(f, 0, order, explain, explain_len) ? order[0] : -ENOENT;
 }
 
 bool features__has_ringbuf(const struct features *f)

@@ -45,12 +45,34 @@ int pwru_backend_parse(const char *s);
 bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		      size_t why_len, const char **remedy);
 /*
- * Auto selection: the first usable backend in preference order, or -ENOENT.
- * explain gets one line naming the choice and why better ones were skipped:
- * "tracepoint (fentry: ...; kprobe-multi: ...; kprobe: ...)", or
- * "none (fentry: ...; ...; tracepoint: ...)" when nothing is usable.
+ * Auto selection: the usable backends, cheapest for this run first, into
+ * order[PWRU_BE__COUNT]; returns how many. kprobe-multi first (one link per
+ * template), then fentry and kprobe by what attaching and removing
+ * nr_targets functions costs on this kernel (0: a full set of about 1500)
+ * and fentry's lower cost per call, then tracepoint. explain gets one line:
+ * the winner, why the unusable ones were skipped, and why the winner won:
+ * "kprobe (kprobe-multi: no CONFIG_FPROBE); cheaper than fentry for 1408
+ * functions ...", or "none (fentry: ...; ...)" when nothing is usable.
  */
+/*
+ * Auto's preference order, PWRU_BE__COUNT entries: the first wins whenever
+ * usable, the middle ones are ranked by cost, the last is the last resort.
+ */
+const int *features__preference(void);
+int features__rank(const struct features *f, size_t nr_targets, int *order, char *explain,
+		   size_t explain_len);
+/* The winner of features__rank() for a full set, or -ENOENT. */
 int features__pick(const struct features *f, char *explain, size_t explain_len);
+
+/* Estimated wall time to attach and to remove n functions (0: a full set). */
+struct backend_cost {
+	size_t n;
+	double attach_secs;
+	double detach_secs;
+	const char *measured; /* the lab kernel the figures come from */
+};
+void features__cost(const struct features *f, enum pwru_backend be, size_t n,
+		    struct backend_cost *c);
 
 /* kernel facts the run-time needs */
 bool features__has_ringbuf(const struct features *f);

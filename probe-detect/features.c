@@ -596,13 +596,22 @@ static void probe_backends(struct features *f, const struct probe_opts *o)
 	};
 	bool btf = feat__val(f, FEAT_BTF_VMLINUX) == 1 || r.kernel_btf || r.pinned_dir;
 	struct be_probe p;
-	bool passed = false;
+	const int *order = features__preference();
+	bool passed = false, winner = false;
 	int be, err;
 	double t0;
 
 	r.cfg.use_perfbuf = r.perfbuf;
-	for (be = 0; be < PWRU_BE__COUNT; be++) {
-		const struct backend_ops *ops = backend_ops_get(be);
+	/*
+	 * A run probes in auto's order and stops once the choice is known: after
+	 * the unconditional winner, or before the last resort once anything
+	 * passed. The middle ones are all probed, because their costs decide.
+	 */
+	for (int i = 0; i < PWRU_BE__COUNT; i++) {
+		const struct backend_ops *ops = backend_ops_get(order[i]);
+		bool settled = winner || (passed && i == PWRU_BE__COUNT - 1);
+
+		be = order[i];
 
 		if (!ops->probe_load)
 			continue;
@@ -616,9 +625,9 @@ static void probe_backends(struct features *f, const struct probe_opts *o)
 			    "not tried: no BTF and no pinned build to load pwru's program with");
 			continue;
 		}
-		if (o->run && (passed || (o->backend >= 0 && o->backend != be))) {
+		if (o->run && (settled || (o->backend >= 0 && o->backend != be))) {
 			set(f, ops->probe, -1, FEAT_HOW_DEFERRED, 0, NULL, "not probed: %s",
-			    passed ? "a preferred backend passed first" : "another backend was asked for");
+			    settled ? "a preferred backend passed first" : "another backend was asked for");
 			continue;
 		}
 		memset(&p, 0, sizeof(p));
@@ -629,6 +638,7 @@ static void probe_backends(struct features *f, const struct probe_opts *o)
 			snprintf(f->f[ops->probe].detail, sizeof(f->f[0].detail), "%.150s (%.0f ms)",
 				 p.stage, now_ms() - t0);
 		passed = passed || !err;
+		winner = winner || (!err && i == 0);
 	}
 }
 

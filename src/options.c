@@ -40,6 +40,7 @@ enum {
 	OPT_VERSION,
 	OPT_RINGBUF_PAGES,
 	OPT_PERF_BUFFER,
+	OPT_WAIT_DETACH,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "all-kmods", no_argument, NULL, OPT_ALL_KMODS },
 	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
 	{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
+	{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -103,7 +105,9 @@ void options__usage(FILE *out)
 	      "  --perf-buffer         use a perf buffer even where the BPF ring buffer exists\n"
 	      "                        (it is used anyway on kernels before 5.8)\n"
 	      "Other:\n"
-	      "  --ready-file PATH     create PATH once every probe is attached\n"
+	      "  --ready-file PATH     create PATH once every probe is attached; removed at stop\n"
+	      "  --wait-detach         on stop, wait until the kernel has removed every probe\n"
+	      "                        (by default a slow removal goes on in a child process)\n"
 	      "  --version             print the version and the backends built in\n"
 	      "  -h, --help            this text\n"
 	      "\n"
@@ -296,6 +300,9 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 				    (unsigned long long)n, page,
 				    (unsigned long long)(RINGBUF_MAX_BYTES / page));
 		o->ringbuf_pages = n;
+		return 0;
+	case OPT_WAIT_DETACH:
+		o->wait_detach = true;
 		return 0;
 	case OPT_PERF_BUFFER:
 		o->perf_buffer = true;

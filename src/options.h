@@ -45,6 +45,7 @@ struct options {
 	const char *pcap_filter; /* positional words, joined; owned by options */
 	__u32 ringbuf_pages; /* per ring buffer, power of two */
 	bool perf_buffer; /* force the perf buffer even where a ring buffer exists */
+	bool wait_detach; /* stop: remove the probes before exiting, never in a child */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -24,12 +25,44 @@
 #include "pcap.h"
 #include "pinned.h"
 #include "pipeline.h"
+#include "mass_attach.h"
 
 static volatile sig_atomic_t exiting;
+/* what a stop still waits for, said on a repeated signal; set before use */
+static char stop_phase[160];
+static volatile sig_atomic_t stop_phase_set;
 
 static void on_signal(int sig)
 {
+	if (exiting && stop_phase_set && write(STDERR_FILENO, stop_phase, strlen(stop_phase)) < 0)
+		exiting = 1; /* nothing to do: stderr is gone too */
 	exiting = 1;
+}
+
+static void say_phase(const char *fmt, ...)
+{
+	va_list ap;
+
+	stop_phase_set = 0;
+	va_start(ap, fmt);
+	vsnprintf(stop_phase, sizeof(stop_phase), fmt, ap);
+	va_end(ap);
+	stop_phase_set = 1;
+}
+
+/*
+ * SIGINT, SIGTERM, SIGHUP and a closed stdout (SIGPIPE, then EPIPE from the
+ * write) all end the run the same way. No SA_RESTART: poll() returns EINTR.
+ */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	mass__set_stop(&exiting);
 }
 
 static bool verbose_libbpf;
@@ -180,7 +213,7 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 	pcap_filter__next_backend();
 	memset(&t->be, 0, sizeof(t->be));
 	t->be.ops = ops;
-	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
+	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = t->be.bss_fd = -1;
 	t->be.kind = PWRU_EV_FUNC;
 	if (ops->needs_funcs) {
 		err = discover(t);
@@ -211,7 +244,7 @@ static void be_close(struct trace *t)
 	t->be.ops->close(&t->be);
 	t->be.stats.detach_secs = now_secs() - t0;
 	t->be.ops = NULL;
-	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = -1;
+	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = t->be.bss_fd = -1;
 }
 
 /*
@@ -220,9 +253,9 @@ static void be_close(struct trace *t)
  */
 static int choose_backend(struct trace *t)
 {
-	char why[256], explain[512], rem[512], eb[128];
+	char why[256], explain[1024], rem[512], eb[128];
+	int be, err = -ENOTSUP, nr, order[PWRU_BE__COUNT];
 	const char *remedy = NULL;
-	int be, err = -ENOTSUP, first;
 
 	if (t->o->backend >= 0) {
 		be = t->o->backend;
@@ -243,32 +276,42 @@ static int choose_backend(struct trace *t)
 				errstr(-err, eb, sizeof(eb)));
 		return err;
 	}
-	first = features__pick(t->feat, explain, sizeof(explain));
-	if (first < 0) {
+	/* the ranking weighs the number of function targets, if any backend takes them */
+	for (be = 0; be < PWRU_BE__COUNT; be++) {
+		const struct backend_ops *ops = backend_ops_get(be);
+
+		if (ops && ops->needs_funcs && features__usable(t->feat, be, NULL, 0, NULL)) {
+			if (discover(t))
+				t->run.funcs.n = 0;
+			break;
+		}
+	}
+	nr = features__rank(t->feat, t->run.funcs.n, order, explain, sizeof(explain));
+	if (!nr) {
 		fprintf(stderr, "pwru: no backend is usable on this kernel: %s\n", explain);
 		fprintf(stderr, "pwru: run `pwru check` for details\n");
 		return -ENOTSUP;
 	}
 	fprintf(stderr, "pwru: using backend %s\n", explain);
-	for (be = first; be < PWRU_BE__COUNT; be++) {
-		const struct backend_ops *ops = backend_ops_get(be);
+	for (int i = 0; i < nr && !exiting; i++) {
+		const struct backend_ops *ops = backend_ops_get(order[i]);
 
-		if (be != first && !features__usable(t->feat, be, why, sizeof(why), NULL))
-			continue;
 		if (!ops) {
 			fprintf(stderr, "pwru: skipping backend %s: not built into this pwru\n",
-				pwru_backend_name(be));
+				pwru_backend_name(order[i]));
 			continue;
 		}
-		if (be != first)
+		if (i)
 			fprintf(stderr, "pwru: falling back to backend %s\n", ops->name);
 		err = try_backend(t, ops);
-		if (!err)
-			return 0;
+		if (!err || exiting)
+			return err;
 		if (!t->nomatch)
 			fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n",
 				ops->name, errstr(-err, eb, sizeof(eb)));
 	}
+	if (exiting)
+		return -EINTR;
 	/* exit 2 only when --filter-func matched nothing for every backend tried */
 	if (!t->nomatch)
 		t->exit_code = 0;
@@ -329,7 +372,16 @@ static int on_event(void *ctx, const struct pwru_event *ev)
 
 	output__event(&t->out, ev, t->outf);
 	t->printed++;
-	return t->o->limit_lines && t->printed >= t->o->limit_lines;
+	/* a closed stdout (EPIPE) ends the run like a signal */
+	return ferror(t->outf) || (t->o->limit_lines && t->printed >= t->o->limit_lines);
+}
+
+/* The reader of our pipe went away (`pwru | head`): stop before the next write. */
+static bool output_gone(FILE *f)
+{
+	struct pollfd p = { .fd = fileno(f) };
+
+	return ferror(f) || (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)));
 }
 
 /* BTF first; without it the kernel's own tracepoint format, then the pinned table. */
@@ -428,6 +480,11 @@ static int stream(struct trace *t)
 			return err;
 		}
 	}
+	err = backend__set_ready(&t->be, true);
+	if (err) {
+		fprintf(stderr, "pwru: cannot arm the probes: %s\n", strerror(-err));
+		return err;
+	}
 	fprintf(stderr, "pwru: tracing; press Ctrl-C to stop\n");
 	while (!exiting && !pipeline__stopped(t->pl)) {
 		err = pipeline__poll(t->pl, 100);
@@ -440,26 +497,102 @@ static int stream(struct trace *t)
 		err = 0;
 		if (t->outf == stdout)
 			fflush(stdout);
+		if (output_gone(t->outf))
+			break;
 	}
 	return err;
 }
 
-/* One line on stderr, after detach so that its time is known. */
+/*
+ * Removing the probes takes long where the kernel waits per link (fentry on
+ * 6.x: an RCU-tasks grace period each); a child that holds copies of every fd
+ * does it after pwru has exited. PWRU_DETACH=background|foreground overrides
+ * the estimate, for tests; --wait-detach waits.
+ */
+static bool detach_in_background(const struct trace *t)
+{
+	const char *env = getenv("PWRU_DETACH");
+	struct backend_cost c;
+
+	if (t->o->wait_detach || !t->be.stats.attached)
+		return false;
+	if (env)
+		return !strcmp(env, "background");
+	features__cost(t->feat, t->be.ops->id, t->be.stats.attached, &c);
+	return c.detach_secs > 1;
+}
+
+/*
+ * 0 once the child owns the probes; the parent's copies close at its exit.
+ * The child waits for that exit before closing its own: whoever drops the
+ * last reference to a link pays for its release, and that must be the child.
+ * The parent's files are released before it is reaped and its children
+ * reparented (do_exit: exit_files, then exit_notify), so a new parent pid
+ * means they are gone.
+ */
+static int spawn_remover(struct trace *t)
+{
+	size_t n = t->be.stats.attached;
+	pid_t pid, parent = getpid();
+	int fd;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* out of the terminal's process group: a Ctrl-C for the next command is not ours */
+		setsid();
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGTERM, SIG_DFL);
+		fd = open("/dev/null", O_RDWR);
+		for (int i = 0; fd >= 0 && i < 3; i++)
+			dup2(fd, i);
+		/* a reader of --output-file (a FIFO) must see EOF now */
+		if (t->outf && t->outf != stdout)
+			close(fileno(t->outf));
+		while (getppid() == parent)
+			usleep(10 * 1000);
+		t->be.ops->close(&t->be);
+		_exit(0);
+	}
+	fprintf(stderr, "pwru: removing %zu probes in the background (pid %d)\n", n, pid);
+	t->be.ops = NULL;
+	return 0;
+}
+
+/*
+ * Quiet first, so a slow detach costs nothing per call; then the summary,
+ * at once; then the ready file goes; then the probes, here or in a child.
+ */
 static void finish(struct trace *t)
 {
-	struct attach_stats st;
+	struct attach_stats st = t->be.stats;
 	__u64 lost = 0, events = 0;
 
+	if (t->be.ops)
+		backend__set_ready(&t->be, false);
+	say_phase("pwru: still stopping: reading the last events\n");
 	if (t->pl) {
 		pipeline__drain(t->pl);
 		events = pipeline__events(t->pl);
 		lost = pipeline__lost(t->pl, t->be.lost_fd);
 	}
+	fprintf(stderr, "pwru: %llu events, %llu lost; %zu attached, %zu skipped\n",
+		(unsigned long long)events, (unsigned long long)lost, st.attached, st.skipped);
+	if (t->o->ready_file)
+		unlink(t->o->ready_file);
+	if (!t->be.ops)
+		return;
+	if (detach_in_background(t) && !spawn_remover(t))
+		return;
+	say_phase("pwru: still removing %zu probes (the kernel takes its time per %s link); "
+		  "they go when it is done, even if pwru is killed\n",
+		  st.attached, t->be.ops->name);
 	be_close(t);
-	st = t->be.stats;
-	fprintf(stderr, "pwru: %llu events, %llu lost; %zu attached, %zu skipped; detached in %.2fs\n",
-		(unsigned long long)events, (unsigned long long)lost, st.attached, st.skipped,
-		st.detach_secs);
+	fprintf(stderr, "pwru: detached in %.2fs\n", t->be.stats.detach_secs);
 }
 
 static void trace__free(struct trace *t)
@@ -578,9 +711,14 @@ int trace__run(const struct options *o)
 		err = setup_output(&t);
 	if (err)
 		goto out;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_signals();
+	say_phase("pwru: still attaching: stopping after the probes in hand\n");
 	err = choose_backend(&t);
+	if (err && exiting) {
+		fprintf(stderr, "pwru: stopped before any probe was attached\n");
+		err = 0;
+		goto out;
+	}
 	if (err && t.pcap && pcap_filter__rejected(msg, sizeof(msg))) {
 		fprintf(stderr, "pwru: pcap filter '%s': %s\n", o->pcap_filter, msg);
 		t.exit_code = 2;
@@ -595,7 +733,8 @@ int trace__run(const struct options *o)
 			    t.be.kind == PWRU_EV_TRACEPOINT ? "tracepoints" : "functions", stderr);
 	bind_names(&t);
 	load_ksyms(&t);
-	err = stream(&t);
+	if (!exiting)
+		err = stream(&t);
 	finish(&t);
 out:
 	be_close(&t);

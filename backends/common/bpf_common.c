@@ -30,6 +30,34 @@ static struct bpf_map *find_map(struct bpf_object *obj, const char *suffix)
 	return NULL;
 }
 
+/* Offset and size of variable var in section sec, through the object's BTF. */
+static int find_var(struct bpf_object *obj, const char *sec_name, const char *var_name,
+		    __u32 *off, __u32 *size)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	int id;
+
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, sec_name, BTF_KIND_DATASEC);
+	if (id < 0)
+		return id;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), var_name))
+			continue;
+		*off = vs->offset;
+		*size = vs->size;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* Write cfg into the CFG variable of .rodata, found through the object's BTF. */
 static int set_cfg(struct bpf_object *obj, const struct pwru_cfg *cfg)
 {
@@ -155,15 +183,52 @@ int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b)
 	struct bpf_map *events = find_map(obj, "events");
 	struct bpf_map *stacks = find_map(obj, "stacks");
 	struct bpf_map *lost = find_map(obj, "lost");
+	struct bpf_map *bss = find_map(obj, ".bss");
+	__u32 size;
+	int err;
 
-	if (!events || !stacks || !lost)
+	if (!events || !stacks || !lost || !bss)
 		return -ENOENT;
 	if (pcap_filter__check_loaded(obj))
 		return -EINVAL;
+	err = find_var(obj, ".bss", "PWRU_READY", &b->ready_off, &size);
+	if (err)
+		return err;
+	if (size != sizeof(__u32) || b->ready_off + size > bpf_map__value_size(bss))
+		return -EINVAL;
+	b->bss_fd = bpf_map__fd(bss);
+	b->bss_size = bpf_map__value_size(bss);
 	b->events_fd = bpf_map__fd(events);
 	b->stacks_fd = bpf_map__fd(stacks);
 	b->lost_fd = bpf_map__fd(lost);
 	return 0;
+}
+
+/*
+ * Through the syscall rather than the skeleton's mmap: .bss is mmapable only
+ * since 5.5, and other variables of .bss keep their values.
+ */
+int backend__set_ready(struct backend *b, bool ready)
+{
+	__u32 zero = 0, v = ready;
+	char *val;
+	int err = 0;
+
+	if (b->bss_fd < 0)
+		return -EBADF;
+	val = calloc(1, b->bss_size);
+	if (!val)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(b->bss_fd, &zero, val)) {
+		err = -errno;
+		goto out;
+	}
+	memcpy(val + b->ready_off, &v, sizeof(v));
+	if (bpf_map_update_elem(b->bss_fd, &zero, val, BPF_ANY))
+		err = -errno;
+out:
+	free(val);
+	return err;
 }
 
 static bool is_magic_ldimm64(const struct bpf_insn *insn)

@@ -2,6 +2,7 @@
 /* Parallel attach and detach with a progress bar; see mass_attach.h. */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,26 @@ struct mass {
 	size_t done; /* atomic */
 	void (*job)(size_t i, void *arg);
 	void *arg;
+	bool cancellable;
 };
+
+static volatile sig_atomic_t *stop_flag;
+
+void mass__set_stop(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+}
+
+bool mass__stopping(void)
+{
+	return stop_flag && *stop_flag;
+}
+
+/* Attach stops handing out jobs once the user asked to stop; detach never does. */
+static bool stopped(const struct mass *m)
+{
+	return m->cancellable && stop_flag && *stop_flag;
+}
 
 static double now(void)
 {
@@ -47,60 +67,81 @@ static void *worker(void *p)
 	struct mass *m = p;
 	size_t i;
 
-	while ((i = __atomic_fetch_add(&m->next, 1, __ATOMIC_RELAXED)) < m->n) {
+	while (!stopped(m) && (i = __atomic_fetch_add(&m->next, 1, __ATOMIC_RELAXED)) < m->n) {
 		m->job(i, m->arg);
 		__atomic_fetch_add(&m->done, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
 
-static void progress(const char *what, size_t done, size_t n, double secs)
+/* "pwru: detaching [####      ] 412/1408 15.2/s, 65s left" */
+static void progress_line(const char *what, size_t done, size_t n, double secs)
 {
 	int width = 30, fill = n ? (int)(done * width / n) : width;
+	double rate = done / secs;
 
-	fprintf(stderr, "\rpwru: %s [%.*s%*s] %zu/%zu %.0fs", what, fill,
-		"##############################", width - fill, "", done, n, secs);
+	fprintf(stderr, "\rpwru: %s [%.*s%*s] %zu/%zu %.1f/s", what, fill,
+		"##############################", width - fill, "", done, n, rate);
+	if (done)
+		fprintf(stderr, ", %.0fs left\033[K", (n - done) / rate);
+	else
+		fprintf(stderr, "\033[K");
 }
 
-/* Between jobs on one thread, or every 100 ms while workers run. */
-static void maybe_progress(const char *what, struct mass *m, double t0, bool tty, bool *shown)
+void progress__start(struct progress *p, const char *what, size_t n)
 {
-	double secs = now() - t0;
+	*p = (struct progress){ .what = what, .n = n, .t0 = now(),
+				.tty = isatty(STDERR_FILENO) };
+}
 
-	if (!tty || secs <= 1)
+void progress__update(struct progress *p, size_t done)
+{
+	double secs = now() - p->t0;
+
+	if (!p->tty || secs <= 1)
 		return;
-	progress(what, __atomic_load_n(&m->done, __ATOMIC_ACQUIRE), m->n, secs);
-	*shown = true;
+	progress_line(p->what, done, p->n, secs);
+	p->shown = true;
 }
 
-double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what)
+double progress__end(struct progress *p)
 {
-	struct mass m = { .n = n, .job = job, .arg = arg };
-	pthread_t tid[MASS_MAX_THREADS];
-	bool tty = isatty(STDERR_FILENO), shown = false;
-	int nt = mass__threads(), started = 0;
-	double t0 = now();
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+	return now() - p->t0;
+}
 
+double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what,
+		 bool cancellable)
+{
+	struct mass m = { .n = n, .job = job, .arg = arg, .cancellable = cancellable };
+	pthread_t tid[MASS_MAX_THREADS];
+	int nt = mass__threads(), started = 0;
+	struct progress p;
+
+	progress__start(&p, what, n);
 	for (int i = 0; nt > 1 && (size_t)i < n && i < nt; i++)
 		if (!pthread_create(&tid[started], NULL, worker, &m))
 			started++;
 	if (!started) {
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !stopped(&m); i++) {
 			job(i, arg);
 			m.done++;
 			if (i % 16 == 15)
-				maybe_progress(what, &m, t0, tty, &shown);
+				progress__update(&p, m.done);
 		}
 	}
-	while (__atomic_load_n(&m.done, __ATOMIC_ACQUIRE) < n) {
+	while (started && __atomic_load_n(&m.done, __ATOMIC_ACQUIRE) < n) {
+		if (stopped(&m))
+			break;
 		usleep(100 * 1000);
-		maybe_progress(what, &m, t0, tty, &shown);
+		progress__update(&p, __atomic_load_n(&m.done, __ATOMIC_ACQUIRE));
 	}
+	/* after a stop, the workers finish the job in hand and return */
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	if (shown)
-		fputs("\r\033[K", stderr);
-	return now() - t0;
+	return progress__end(&p);
 }
 
 void mass__reserve_fds(size_t need)

@@ -8,12 +8,40 @@
 #ifndef PWRU_MASS_ATTACH_H
 #define PWRU_MASS_ATTACH_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct attach_stats;
 
-/* job(i, arg) for every i in [0, n); returns the wall time in seconds. */
-double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what);
+/*
+ * job(i, arg) for every i in [0, n); returns the wall time in seconds. On a
+ * terminal, a run longer than a second shows a progress line. A cancellable
+ * run (attach) hands out no more jobs once the stop flag is set: the jobs
+ * it never ran are left as the caller initialised them.
+ */
+double mass__run(size_t n, void (*job)(size_t i, void *arg), void *arg, const char *what,
+		 bool cancellable);
+
+/* The flag the signal handler sets (src/trace.c); NULL: never stop. */
+void mass__set_stop(volatile sig_atomic_t *flag);
+/* Has the user asked to stop? */
+bool mass__stopping(void);
+
+/*
+ * A progress line on stderr, only when it is a terminal and only after the
+ * first second: "pwru: attaching [###   ] 412/1408 15.2/s, 65s left".
+ */
+struct progress {
+	const char *what;
+	size_t n;
+	double t0;
+	bool tty, shown;
+};
+void progress__start(struct progress *p, const char *what, size_t n);
+void progress__update(struct progress *p, size_t done);
+/* clears the line; returns the seconds since start */
+double progress__end(struct progress *p);
 
 /* PWRU_ATTACH_THREADS, else 8 */
 int mass__threads(void);

@@ -218,6 +218,7 @@ static void attach_job(size_t i, void *arg)
 	}
 	/* the link holds the program: one fd per function, not two */
 	close(prog);
+	fb->err[i] = 0;
 	fb->link_fd[i] = link;
 }
 
@@ -232,12 +233,17 @@ static int fentry_attach(struct backend *b, struct pwru_run *r)
 	if (!fb->link_fd || !fb->err || !fb->stage)
 		return -ENOMEM;
 	memset(fb->link_fd, 0xff, n * sizeof(int));
+	/* what a job the stop flag kept from running leaves */
+	for (size_t i = 0; i < n; i++) {
+		fb->err[i] = -EINTR;
+		fb->stage[i] = "interrupted";
+	}
 	mass__reserve_fds(n);
 	/* module BTF fds are looked up before the threads share the cache */
 	for (size_t i = 0; i < n; i++)
 		if (fb->funcs->v[i].module)
 			module_btf_fd(fb, fb->funcs->v[i].module);
-	b->stats.attach_secs = mass__run(n, attach_job, fb, "attaching");
+	b->stats.attach_secs = mass__run(n, attach_job, fb, "attaching", true);
 	for (size_t i = 0; i < n; i++) {
 		if (fb->link_fd[i] >= 0)
 			b->stats.attached++;
@@ -262,7 +268,7 @@ static void fentry_close(struct backend *b)
 	if (!fb)
 		return;
 	if (fb->link_fd)
-		mass__run(fb->funcs->n, detach_job, fb, "detaching");
+		mass__run(fb->funcs->n, detach_job, fb, "detaching", false);
 	fentry_bpf__destroy(fb->skel);
 	for (int i = 0; i < fb->nr_mods; i++)
 		close(fb->mods[i].fd);

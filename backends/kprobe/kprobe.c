@@ -130,8 +130,13 @@ static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
 		return -ENOMEM;
 	memset(kb->pfd, 0xff, n * sizeof(int));
 	memset(kb->link_fd, 0xff, n * sizeof(int));
+	/* what a job the stop flag kept from running leaves */
+	for (size_t i = 0; i < n; i++) {
+		kb->err[i] = -EINTR;
+		kb->stage[i] = "interrupted";
+	}
 	mass__reserve_fds(n);
-	b->stats.attach_secs = mass__run(n, attach_job, kb, "attaching");
+	b->stats.attach_secs = mass__run(n, attach_job, kb, "attaching", true);
 	for (size_t i = 0; i < n; i++) {
 		if (!kb->err[i]) {
 			b->stats.attached++;
@@ -150,7 +155,7 @@ static void kprobe_backend_close(struct backend *b)
 	if (!kb)
 		return;
 	if (kb->pfd && kb->link_fd)
-		mass__run(kb->funcs->n, detach_job, kb, "detaching");
+		mass__run(kb->funcs->n, detach_job, kb, "detaching", false);
 	kprobe_bpf__destroy(kb->skel);
 	free(kb->pfd);
 	free(kb->link_fd);

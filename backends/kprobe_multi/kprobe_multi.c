@@ -5,6 +5,12 @@
  * pattern mode is not used: it matches every kallsyms name, including
  * functions ftrace cannot attach to. The kernel rejects a whole batch for one
  * bad symbol, so a rejected batch is bisected and the bad symbols skipped.
+ *
+ * Targets go by kallsyms address when every one has one: the kernel then
+ * skips resolving and sorting names. Where it refuses addresses, the rest
+ * goes by name. 6.7-6.11 fail links of more than a few hundred functions
+ * with ENOMEM (retsnoop saw it too): the batch is halved until it fits, and
+ * later batches start at the size that fitted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,10 +34,15 @@ struct kmulti_backend {
 	size_t nr_links, cap_links;
 	size_t attempts; /* attach calls, bisection included */
 	int first_err; /* of the first symbol skipped */
+	bool by_addr; /* until the kernel refuses an address */
+	size_t max_batch; /* the largest batch that fitted after an ENOMEM, or 0 */
+	size_t sim_max_batch; /* PWRU_KMULTI_MAX_BATCH: fail larger ones with ENOMEM */
+	bool sim_no_addrs; /* PWRU_KMULTI_REJECT_ADDRS: refuse addresses with EINVAL */
 };
 
 struct batch {
 	const char **syms;
+	unsigned long *addrs; /* 0 where kallsyms has none */
 	__u64 *cookies;
 	size_t n;
 };
@@ -53,6 +64,11 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	b->priv = kb;
 	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
+	/* PWRU_KMULTI_BY_NAME=1 skips addresses, to compare */
+	kb->by_addr = !getenv("PWRU_KMULTI_BY_NAME");
+	kb->sim_no_addrs = getenv("PWRU_KMULTI_REJECT_ADDRS") != NULL;
+	if (getenv("PWRU_KMULTI_MAX_BATCH"))
+		kb->sim_max_batch = strtoul(getenv("PWRU_KMULTI_MAX_BATCH"), NULL, 10);
 	kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
 	if (!kb->skel)
 		return -errno;
@@ -84,40 +100,114 @@ static bool worth_bisecting(int err)
 	       err == -EBUSY;
 }
 
-static void skip_all(struct backend *b, const struct batch *bt, int err)
+static void skip_all(struct backend *b, const struct batch *bt, const char *stage, int err)
 {
 	struct kmulti_backend *kb = b->priv;
 
 	if (!kb->first_err)
 		kb->first_err = err;
 	for (size_t i = 0; i < bt->n; i++)
-		mass__skip(&b->stats, "attach", err, bt->syms[i]);
+		mass__skip(&b->stats, stage, err, bt->syms[i]);
+}
+
+static bool all_addrs(const struct batch *bt)
+{
+	for (size_t i = 0; i < bt->n; i++)
+		if (!bt->addrs[i])
+			return false;
+	return true;
+}
+
+/* One attach call, by address or by name; failure simulation for the VM tests. */
+static struct bpf_link *attach_once(struct kmulti_backend *kb, struct bpf_program *prog,
+				    const struct batch *bt, bool by_addr)
+{
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .cookies = bt->cookies, .cnt = bt->n);
+
+	kb->attempts++;
+	if ((kb->sim_max_batch && bt->n > kb->sim_max_batch) || (by_addr && kb->sim_no_addrs)) {
+		errno = by_addr && kb->sim_no_addrs ? EINVAL : ENOMEM;
+		return NULL;
+	}
+	if (by_addr)
+		o.addrs = bt->addrs;
+	else
+		o.syms = bt->syms;
+	return bpf_program__attach_kprobe_multi_opts(prog, NULL, &o);
+}
+
+static int attach_batch(struct backend *b, struct bpf_program *prog, const struct batch *bt);
+
+static int attach_halves(struct backend *b, struct bpf_program *prog, const struct batch *bt)
+{
+	struct batch lo = *bt, hi;
+
+	lo.n = bt->n / 2;
+	hi = (struct batch){ bt->syms + lo.n, bt->addrs + lo.n, bt->cookies + lo.n,
+			     bt->n - lo.n };
+	return attach_batch(b, prog, &lo) ?: attach_batch(b, prog, &hi);
 }
 
 /* Attach a batch; when the kernel rejects it, attach each half. */
 static int attach_batch(struct backend *b, struct bpf_program *prog, const struct batch *bt)
 {
-	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = bt->syms, .cookies = bt->cookies,
-		    .cnt = bt->n);
 	struct kmulti_backend *kb = b->priv;
-	struct batch lo = *bt, hi;
+	bool by_addr = kb->by_addr && all_addrs(bt);
 	struct bpf_link *link;
-	int err;
+	int err, by_name;
 
-	kb->attempts++;
-	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &o);
+	if (mass__stopping()) {
+		skip_all(b, bt, "interrupted", -EINTR);
+		return 0;
+	}
+	link = attach_once(kb, prog, bt, by_addr);
 	err = libbpf_get_error(link);
+	if (err && by_addr && err != -ENOMEM) {
+		/* refused by address: by name from now on, this batch included */
+		link = attach_once(kb, prog, bt, false);
+		by_name = libbpf_get_error(link);
+		/* the same error by name: a bad symbol, not the addresses */
+		if (by_name != err) {
+			kb->by_addr = false;
+			if (getenv("PWRU_DEBUG"))
+				fprintf(stderr, "pwru: kprobe-multi: addresses refused (%s), "
+						"attaching by name\n", strerror(-err));
+		}
+		err = by_name;
+	}
 	if (!err) {
 		b->stats.attached += bt->n;
 		return keep_link(kb, link);
 	}
+	if (err == -ENOMEM && bt->n > 1) {
+		if (!kb->max_batch || bt->n / 2 < kb->max_batch)
+			kb->max_batch = bt->n / 2;
+		return attach_halves(b, prog, bt);
+	}
 	if (bt->n == 1 || !worth_bisecting(err)) {
-		skip_all(b, bt, err);
+		skip_all(b, bt, "attach", err);
 		return 0;
 	}
-	lo.n = bt->n / 2;
-	hi = (struct batch){ bt->syms + lo.n, bt->cookies + lo.n, bt->n - lo.n };
-	return attach_batch(b, prog, &lo) ?: attach_batch(b, prog, &hi);
+	return attach_halves(b, prog, bt);
+}
+
+/* A template's batch in slices no larger than what last fitted. */
+static int attach_sliced(struct backend *b, struct bpf_program *prog, const struct batch *bt)
+{
+	struct kmulti_backend *kb = b->priv;
+	int err = 0;
+
+	for (size_t off = 0; off < bt->n && !err;) {
+		size_t n = bt->n - off;
+		struct batch s;
+
+		if (kb->max_batch && n > kb->max_batch)
+			n = kb->max_batch;
+		s = (struct batch){ bt->syms + off, bt->addrs + off, bt->cookies + off, n };
+		err = attach_batch(b, prog, &s);
+		off += n;
+	}
+	return err;
 }
 
 /* Every function that uses template t, in one batch. */
@@ -130,6 +220,7 @@ static int attach_template(struct backend *b, int t, struct batch *bt)
 		if (kp_template_of(&kb->funcs->v[i]) != t)
 			continue;
 		bt->syms[bt->n] = kb->funcs->v[i].name;
+		bt->addrs[bt->n] = kb->funcs->v[i].addr;
 		bt->cookies[bt->n++] = i;
 	}
 	/*
@@ -138,11 +229,12 @@ static int attach_template(struct backend *b, int t, struct batch *bt)
 	 */
 	if (bt->n && t == KP_T_POS1 && getenv("PWRU_KMULTI_BAD_SYM")) {
 		bt->syms[bt->n] = getenv("PWRU_KMULTI_BAD_SYM");
+		bt->addrs[bt->n] = 0;
 		bt->cookies[bt->n++] = ~0U;
 	}
 	if (!bt->n)
 		return 0;
-	return attach_batch(b, kp_template_prog(kb->skel->obj, "kmulti", t), bt);
+	return attach_sliced(b, kp_template_prog(kb->skel->obj, "kmulti", t), bt);
 }
 
 static int kmulti_attach(struct backend *b, struct pwru_run *r)
@@ -154,8 +246,9 @@ static int kmulti_attach(struct backend *b, struct pwru_run *r)
 
 	/* + 1: room for PWRU_KMULTI_BAD_SYM */
 	bt.syms = calloc(kb->funcs->n + 1, sizeof(*bt.syms));
+	bt.addrs = calloc(kb->funcs->n + 1, sizeof(*bt.addrs));
 	bt.cookies = calloc(kb->funcs->n + 1, sizeof(*bt.cookies));
-	if (!bt.syms || !bt.cookies) {
+	if (!bt.syms || !bt.addrs || !bt.cookies) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -169,12 +262,13 @@ static int kmulti_attach(struct backend *b, struct pwru_run *r)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	b->stats.attach_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (getenv("PWRU_DEBUG"))
-		fprintf(stderr, "pwru: kprobe-multi: %zu links, %zu attach calls\n", kb->nr_links,
-			kb->attempts);
+		fprintf(stderr, "pwru: kprobe-multi: %zu links, %zu attach calls, by %s\n",
+			kb->nr_links, kb->attempts, kb->by_addr ? "address" : "name");
 	if (!err && !b->stats.attached)
 		err = kb->first_err ?: -ENOENT;
 out:
 	free(bt.syms);
+	free(bt.addrs);
 	free(bt.cookies);
 	return err;
 }

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "backend.h"
+#include "mass_attach.h"
 #include "decide_impl.h"
 #include "options.h"
 #include "pinned.h"
@@ -114,7 +115,8 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 {
 	struct tp_backend *tb = b->priv;
 	regex_t re, *rep = NULL;
-	struct timespec t0, t1;
+	struct progress p;
+	long delay_us = 0;
 	size_t wanted = 0;
 
 	tb->names = calloc(tb->tps.n + 1, sizeof(*tb->names));
@@ -127,14 +129,20 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 			return -EINVAL;
 		rep = &re;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t i = 0; i < tb->tps.n; i++)
-		if (name_wanted(rep, tb->tps.v[i].name)) {
-			attach_one(tb, b, &tb->tps.v[i]);
-			wanted++;
-		}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	b->stats.attach_secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* for the host tests: a slow attach that a signal can interrupt */
+	if (getenv("PWRU_TEST_ATTACH_DELAY_MS"))
+		delay_us = atol(getenv("PWRU_TEST_ATTACH_DELAY_MS")) * 1000;
+	progress__start(&p, "attaching", tb->tps.n);
+	for (size_t i = 0; i < tb->tps.n && !mass__stopping(); i++) {
+		progress__update(&p, i);
+		if (!name_wanted(rep, tb->tps.v[i].name))
+			continue;
+		attach_one(tb, b, &tb->tps.v[i]);
+		wanted++;
+		if (delay_us)
+			usleep(delay_us);
+	}
+	b->stats.attach_secs = progress__end(&p);
 	if (rep)
 		regfree(rep);
 	b->names = tb->names;
@@ -145,14 +153,22 @@ static int tp_attach(struct backend *b, struct pwru_run *r)
 
 static void tp_close(struct backend *b)
 {
+	const char *delay = getenv("PWRU_TEST_DETACH_DELAY_MS");
 	struct tp_backend *tb = b->priv;
+	struct progress p;
 
 	if (!tb)
 		return;
+	progress__start(&p, "detaching", tb->n);
 	for (size_t i = 0; i < tb->n; i++) {
+		progress__update(&p, i);
 		close(tb->link_fds[i]);
 		close(tb->prog_fds[i]);
+		/* for the host tests: a removal as slow as fentry's on 6.x */
+		if (delay)
+			usleep(atol(delay) * 1000);
 	}
+	progress__end(&p);
 	tracepoint_bpf__destroy(tb->skel);
 	skb_funcs__free(&tb->tps);
 	free(tb->names);

@@ -102,8 +102,11 @@ START_TEST(test_debian_6_1)
 	ck_assert_ptr_nonnull(strstr(remedy_of(f, PWRU_BE_KPROBE_MULTI), "CONFIG_FPROBE=y"));
 	expect(f, PWRU_BE_KPROBE, true, NULL);
 	expect(f, PWRU_BE_TRACEPOINT, true, NULL);
-	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_FENTRY);
-	ck_assert_str_eq(ex, "fentry");
+	/* a full set: fentry's removal costs 190 s on 6.1, kprobe's 34 s */
+	ck_assert_int_eq(pick(f, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert_msg(!strncmp(ex, "kprobe (kprobe-multi: no CONFIG_FPROBE); cheaper than fentry "
+			      "for 1500 functions", 78), "%s", ex);
+	ck_assert_msg(strstr(ex, "measured on Debian 12's 6.1"), "%s", ex);
 	ck_assert(features__has_kprobe_pmu(f));
 	ck_assert_uint_eq(f->kver, PWRU_KVER(6, 1, 0)); /* from the release alone */
 	features__free(f);
@@ -117,7 +120,7 @@ START_TEST(test_6_12_fprobe)
 
 	for (be = 0; be < PWRU_BE__COUNT; be++)
 		expect(f, be, true, NULL);
-	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_KPROBE_MULTI);
 	ck_assert(features__has_attach_cookie(f));
 	ck_assert(features__has_get_func_ip(f));
 	features__free(f);
@@ -275,13 +278,75 @@ START_TEST(test_not_probed)
 	expect(f, PWRU_BE_FENTRY, true, "assumed from the kernel config");
 	expect(f, PWRU_BE_KPROBE_MULTI, false, "not probed");
 	expect(f, PWRU_BE_KPROBE, true, "assumed");
-	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_KPROBE);
 
 	/* a run stops probing at the first backend that passes; the run tries the rest */
 	f->f[FEAT_PROBE_KPROBE_MULTI].how = FEAT_HOW_DEFERRED;
 	snprintf(f->f[FEAT_PROBE_KPROBE_MULTI].detail, sizeof(f->f[0].detail),
 		 "not probed: a preferred backend passed first");
 	expect(f, PWRU_BE_KPROBE_MULTI, true, "tried at run time if needed");
+	features__free(f);
+}
+END_TEST
+
+/* rank f for n targets: order[0], and the explain line in ex */
+static int rank(const struct features *f, size_t n, char *ex, size_t len)
+{
+	int order[PWRU_BE__COUNT], nr;
+
+	nr = features__rank(f, n, order, ex, len);
+	ck_assert_int_gt(nr, 0);
+	return order[0];
+}
+
+/* Auto ranks by cost: the number of targets and the kernel's measured costs. */
+START_TEST(test_rank_by_cost)
+{
+	struct features *f = load("debian-6.1");
+	int order[PWRU_BE__COUNT];
+	struct backend_cost c;
+	char ex[1024];
+
+	/* 6.1, the full set: kprobe; a handful: fentry, cheaper per call */
+	ck_assert_int_eq(rank(f, 1408, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert_msg(strstr(ex, "cheaper than fentry for 1408 functions") &&
+			      strstr(ex, "about 190 s to remove") == NULL &&
+			      strstr(ex, "fentry 21 s and 190 s"), "%s", ex);
+	ck_assert_int_eq(rank(f, 10, ex, sizeof(ex)), PWRU_BE_FENTRY);
+	ck_assert_msg(strstr(ex, "no dearer than kprobe for 10 functions") &&
+			      strstr(ex, "cheaper per call"), "%s", ex);
+	/* every usable one is ranked, tracepoint last: the fallback order */
+	ck_assert_int_eq(features__rank(f, 1408, order, NULL, 0), 3);
+	ck_assert_int_eq(order[1], PWRU_BE_FENTRY);
+	ck_assert_int_eq(order[2], PWRU_BE_TRACEPOINT);
+	features__cost(f, PWRU_BE_FENTRY, 1408, &c);
+	ck_assert_msg(c.detach_secs > 189 && c.detach_secs < 191, "%f", c.detach_secs);
+	features__free(f);
+
+	/* 5.10: fentry attaches twice as fast and detaches as fast: fentry */
+	f = load("debian-11-5.10");
+	ck_assert_int_eq(rank(f, 1288, ex, sizeof(ex)), PWRU_BE_FENTRY);
+	ck_assert_msg(strstr(ex, "measured on Debian 11's 5.10"), "%s", ex);
+	features__free(f);
+
+	/* 6.12 with FPROBE: kprobe-multi, whatever the count; without it, kprobe */
+	f = load("upstream-6.12-fprobe");
+	ck_assert_int_eq(rank(f, 1623, ex, sizeof(ex)), PWRU_BE_KPROBE_MULTI);
+	ck_assert_msg(strstr(ex, "one link per template"), "%s", ex);
+	ck_assert_int_eq(rank(f, 3, ex, sizeof(ex)), PWRU_BE_KPROBE_MULTI);
+	f->f[FEAT_PROBE_KPROBE_MULTI].val = 0;
+	f->f[FEAT_PROBE_KPROBE_MULTI].err = EOPNOTSUPP;
+	ck_assert_int_eq(rank(f, 1623, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert_msg(strstr(ex, "measured on Debian 13's 6.12"), "%s", ex);
+	features__cost(f, PWRU_BE_FENTRY, 1623, &c);
+	ck_assert_msg(c.detach_secs > 332 && c.detach_secs < 334, "%f", c.detach_secs);
+	ck_assert_int_eq(rank(f, 20, ex, sizeof(ex)), PWRU_BE_FENTRY);
+	features__free(f);
+
+	/* only one of the two usable: no cost line to give */
+	f = load("host-6.18");
+	ck_assert_int_eq(rank(f, 1500, ex, sizeof(ex)), PWRU_BE_TRACEPOINT);
+	ck_assert_ptr_null(strstr(ex, "cheaper"));
 	features__free(f);
 }
 END_TEST
@@ -318,6 +383,20 @@ START_TEST(test_report_text)
 	out = report(f, false, &rc);
 	ck_assert_int_eq(rc, 1);
 	ck_assert_ptr_nonnull(strstr(out, "auto would use: none: kernel lockdown"));
+	free(out);
+	features__free(f);
+
+	/* why the winner won, in text and JSON */
+	f = load("debian-6.1");
+	out = report(f, false, &rc);
+	ck_assert_msg(strstr(out, "\nauto would use: kprobe (kprobe-multi: no CONFIG_FPROBE); "
+				  "cheaper than fentry for 1500 functions"), "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "(ranked for a full function set"));
+	free(out);
+	out = report(f, true, &rc);
+	ck_assert_ptr_nonnull(strstr(out, "\"auto\": \"kprobe\""));
+	ck_assert_msg(strstr(out, "\"auto_explain\": \"kprobe (kprobe-multi: no CONFIG_FPROBE); "
+				  "cheaper than fentry"), "%s", out);
 	free(out);
 	features__free(f);
 }
@@ -470,6 +549,7 @@ static Suite *features_suite(void)
 	tcase_add_test(tc, test_lockdown);
 	tcase_add_test(tc, test_unprivileged);
 	tcase_add_test(tc, test_not_probed);
+	tcase_add_test(tc, test_rank_by_cost);
 	tcase_add_test(tc, test_report_text);
 	tcase_add_test(tc, test_report_json);
 	tcase_add_test(tc, test_names);

@@ -63,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "all-kmods", no_argument, NULL, OPT_ALL_KMODS },
 	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
 	{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
+	{ "user", required_argument, NULL, 'Z' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -104,6 +105,8 @@ void options__usage(FILE *out)
 	      "                        (it is used anyway on kernels before 5.8)\n"
 	      "Other:\n"
 	      "  --ready-file PATH     create PATH once every probe is attached\n"
+	      "  -Z, --user USER       after setup, run as USER with no capabilities\n"
+	      "                        (default nobody; root keeps root)\n"
 	      "  --version             print the version and the backends built in\n"
 	      "  -h, --help            this text\n"
 	      "\n"
@@ -300,6 +303,11 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_PERF_BUFFER:
 		o->perf_buffer = true;
 		return 0;
+	case 'Z':
+		if (!*arg)
+			return fail(err, len, "--user: empty name");
+		o->user = arg;
+		return 0;
 	case OPT_VERSION:
 		o->cmd = CMD_VERSION;
 		return 0;
@@ -380,7 +388,7 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 	 */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hZ:", long_opts, &idx)) != -1) {
 		if (c == '?') {
 			if (optopt)
 				return fail(err, err_len, "unknown option '-%c' (see --help)", optopt);

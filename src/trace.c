@@ -24,6 +24,7 @@
 #include "pcap.h"
 #include "pinned.h"
 #include "pipeline.h"
+#include "privilege.h"
 
 static volatile sig_atomic_t exiting;
 
@@ -77,6 +78,9 @@ struct trace {
 	struct pwru_pcap *pcap;
 	struct stack_cache stacks;
 	bool nomatch; /* the last backend tried had nothing --filter-func names */
+	struct priv_target priv;
+	bool dropped; /* the event loop runs without root and capabilities */
+	bool maps_unreadable; /* after the drop: bpf() map reads refused (before 6.4) */
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -347,20 +351,32 @@ static struct drop_reasons *load_reasons(const struct pwru_run *r)
 	return dr;
 }
 
+/* One line and exit 2 for a path we refuse; O_NOFOLLOW gives ELOOP for a symlink. */
+static int open_output(struct trace *t, const char *opt, const char *path, int flags)
+{
+	int fd = priv__open_output(path, flags);
+
+	if (fd == -ELOOP) {
+		fprintf(stderr, "pwru: %s: '%s' is a symbolic link; refusing to follow it\n", opt,
+			path);
+		t->exit_code = 2;
+	} else if (fd < 0) {
+		fprintf(stderr, "pwru: %s: cannot open '%s': %s\n", opt, path, strerror(-fd));
+		t->exit_code = 2;
+	}
+	return fd;
+}
+
 static int setup_output(struct trace *t)
 {
 	int err;
 
 	t->outf = stdout;
 	if (t->o->output_file) {
-		t->outf = fopen(t->o->output_file, "w");
-		if (!t->outf) {
-			err = -errno;
-			fprintf(stderr, "pwru: --output-file: cannot open '%s': %s\n",
-				t->o->output_file, strerror(errno));
-			t->outf = NULL;
-			return err;
-		}
+		err = open_output(t, "--output-file", t->o->output_file, O_TRUNC);
+		t->outf = err < 0 ? NULL : fdopen(err, "w");
+		if (!t->outf)
+			return err < 0 ? err : -errno;
 	}
 	err = out_ctx__init(&t->out, t->o);
 	if (err)
@@ -395,14 +411,76 @@ static void bind_names(struct trace *t)
 	t->out.nr_funcs = func_names ? t->run.funcs.n : 0;
 }
 
-static int write_ready_file(const char *path)
+/*
+ * Map reads go through bpf(2), which refuses them without CAP_BPF before
+ * 6.4 when kernel.unprivileged_bpf_disabled is set (commit 1d28635abcf1
+ * moved that check from the syscall's entry to map and program creation).
+ * The ring buffer and perf buffer are mmap'ed and need no syscall.
+ */
+static bool maps_readable(int fd)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ncpu = libbpf_num_possible_cpus(), zero = 0;
+	__u64 *v;
+	bool ok;
 
-	if (fd < 0)
-		return -errno;
-	dprintf(fd, "%d\n", getpid());
-	close(fd);
+	if (fd < 0 || ncpu <= 0)
+		return true;
+	v = calloc(ncpu, sizeof(*v));
+	ok = !v || !bpf_map_lookup_elem(fd, &zero, v) || errno != EPERM;
+	free(v);
+	return ok;
+}
+
+static const char *why_keep(const struct trace *t)
+{
+	if (t->priv.keep)
+		return "--user root";
+	if (t->be.close_needs_root)
+		return "legacy kprobe_events (no kprobe PMU) are removed through tracefs at exit";
+	return NULL;
+}
+
+/*
+ * Probes attached, buffers mapped, output open: what is left parses
+ * packets, so it runs as t->priv's user with no capabilities. The ready
+ * file is created first and given to that user, so that it can remove it
+ * at exit, and it is written after the drop: once it holds our pid, the
+ * drop is done.
+ */
+static int drop_privileges(struct trace *t)
+{
+	const char *keep = why_keep(t);
+	char err[256];
+	int fd = -1, ret;
+
+	if (t->o->ready_file) {
+		fd = open_output(t, "--ready-file", t->o->ready_file, O_TRUNC);
+		if (fd < 0)
+			return fd;
+		if (t->priv.switch_user && !keep)
+			(void)!fchown(fd, t->priv.uid, t->priv.gid);
+	}
+	if (keep) {
+		fprintf(stderr, "pwru: keeping root: %s\n", keep);
+	} else {
+		ret = priv__drop(&t->priv, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "pwru: %s\n", err);
+			if (fd >= 0)
+				close(fd);
+			return ret;
+		}
+		t->dropped = true;
+		t->maps_unreadable = !maps_readable(t->be.lost_fd);
+		if (t->maps_unreadable && t->o->output_stack)
+			fprintf(stderr, "pwru: warning: --output-stack: this kernel refuses map reads "
+					"without CAP_BPF (before 6.4, unprivileged_bpf_disabled): "
+					"stacks stay empty; --user root keeps them\n");
+	}
+	if (fd >= 0) {
+		dprintf(fd, "%d\n", getpid());
+		close(fd);
+	}
 	return 0;
 }
 
@@ -420,14 +498,9 @@ static int stream(struct trace *t)
 	t->out.stack_priv = &t->stacks;
 	output__header(&t->out, t->outf);
 	fflush(t->outf);
-	if (t->o->ready_file) {
-		err = write_ready_file(t->o->ready_file);
-		if (err) {
-			fprintf(stderr, "pwru: --ready-file: cannot create '%s': %s\n",
-				t->o->ready_file, strerror(-err));
-			return err;
-		}
-	}
+	err = drop_privileges(t);
+	if (err)
+		return err;
 	fprintf(stderr, "pwru: tracing; press Ctrl-C to stop\n");
 	while (!exiting && !pipeline__stopped(t->pl)) {
 		err = pipeline__poll(t->pl, 100);
@@ -457,9 +530,11 @@ static void finish(struct trace *t)
 	}
 	be_close(t);
 	st = t->be.stats;
-	fprintf(stderr, "pwru: %llu events, %llu lost; %zu attached, %zu skipped; detached in %.2fs\n",
-		(unsigned long long)events, (unsigned long long)lost, st.attached, st.skipped,
-		st.detach_secs);
+	fprintf(stderr, "pwru: %llu events, %llu lost%s; %zu attached, %zu skipped; detached in %.2fs\n",
+		(unsigned long long)events, (unsigned long long)lost,
+		t->maps_unreadable ? " (or more: the lost map is unreadable without CAP_BPF here)" :
+				     "",
+		st.attached, st.skipped, st.detach_secs);
 }
 
 static void trace__free(struct trace *t)
@@ -573,6 +648,12 @@ int trace__run(const struct options *o)
 	char msg[512];
 	int err;
 
+	/* an unknown user is bad usage: say so before attaching anything */
+	err = priv__resolve(o->user, NULL, &t.priv, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "pwru: %s\n", msg);
+		return 2;
+	}
 	err = prepare(&t);
 	if (!err)
 		err = setup_output(&t);

@@ -15,6 +15,7 @@
 #include "features.h"
 #include "funcs.h"
 #include "pcap.h"
+#include "privilege.h"
 
 /* a BPF ring buffer's size is a u32 power of two */
 #define RINGBUF_MAX_BYTES (1ULL << 31)
@@ -211,6 +212,7 @@ static int check_regex(const char *re, char *err, size_t len)
 
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t len)
 {
+	char why[PATH_MAX + 64];
 	unsigned long long n;
 	long page;
 
@@ -269,6 +271,10 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_KERNEL_BTF:
 		if (access(arg, R_OK))
 			return fail(err, len, "--kernel-btf: cannot read '%s': %s", arg, strerror(errno));
+		/* CO-RE offsets come from it: a file others can change chooses what we read */
+		if (priv__trusted_path(arg, why, sizeof(why)))
+			return fail(err, len, "--kernel-btf: %s; only root may be able to change it",
+				    why);
 		o->kernel_btf = arg;
 		return 0;
 	case OPT_READY_FILE:

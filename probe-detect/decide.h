@@ -52,6 +52,14 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
  */
 int features__pick(const struct features *f, char *explain, size_t explain_len);
 
+/*
+ * Capabilities (bit N = capability N) backend be needs without root: its
+ * measured set on 5.8+, CAP_SYS_ADMIN before. Missing: those not in this
+ * process's effective set (0 when unknown, e.g. a profile).
+ */
+unsigned long long features__caps_needed(const struct features *f, enum pwru_backend be);
+unsigned long long features__caps_missing(const struct features *f, enum pwru_backend be);
+
 /* kernel facts the run-time needs */
 bool features__has_ringbuf(const struct features *f);
 bool features__has_vmlinux_btf(const struct features *f);

@@ -46,9 +46,20 @@ int priv__cap_from_name(const char *name)
 
 void priv__cap_names(unsigned long long mask, char *buf, size_t len)
 {
+
+	unsigned long long known = (1ULL << NR_CAP_NAMES) - 1;
 	size_t off = 0;
 
 	snprintf(buf, len, "none");
+	/* root's set reads better by what it lacks */
+	if (__builtin_popcountll(mask & known) > NR_CAP_NAMES / 2) {
+		off = snprintf(buf, len, "all");
+		if ((mask & known) == known || off >= len)
+			return;
+		off += snprintf(buf + off, len - off, " but ");
+		priv__cap_names(~mask & known, buf + off, len - off);
+		return;
+	}
 	for (int i = 0; i < 64 && off < len; i++) {
 		if (!(mask & (1ULL << i)))
 			continue;

@@ -39,7 +39,7 @@ int priv__resolve(const char *name, const char *passwd, struct priv_target *t, c
  */
 int priv__drop(const struct priv_target *t, char *err, size_t len);
 
-/* Capability names of a 64-bit mask, comma-separated ("none" for 0). */
+/* Capability names of a 64-bit mask, comma-separated ("none" for 0, "all" or "all but CAP_X" when most are set). */
 void priv__cap_names(unsigned long long mask, char *buf, size_t len);
 /* The effective set of this process, or 0 when capget fails. */
 unsigned long long priv__effective(void);

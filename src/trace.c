@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -369,6 +370,7 @@ static int open_output(struct trace *t, const char *opt, const char *path, int f
 
 static int setup_output(struct trace *t)
 {
+	struct stat st;
 	int err;
 
 	t->outf = stdout;
@@ -377,6 +379,13 @@ static int setup_output(struct trace *t)
 		t->outf = err < 0 ? NULL : fdopen(err, "w");
 		if (!t->outf)
 			return err < 0 ? err : -errno;
+	}
+	/* created only once attached, but a planted symlink is refused now */
+	if (t->o->ready_file && !lstat(t->o->ready_file, &st) && S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "pwru: --ready-file: '%s' is a symbolic link; refusing to follow it\n",
+			t->o->ready_file);
+		t->exit_code = 2;
+		return -ELOOP;
 	}
 	err = out_ctx__init(&t->out, t->o);
 	if (err)

@@ -7,7 +7,8 @@
 #   tests/vm/privilege.sh KERNEL measure    which capabilities each backend needs (CAPS lines)
 #
 # Tests, for every backend this kernel can use: pwru run by uid 65534 with
-# only the capabilities README's Requirements lists traces a UDP send; a pwru
+# only the capabilities `pwru check` says it needs (caps_needed, the sets
+# README's Requirements lists) traces a UDP send; a pwru
 # started by root shows, once its ready file holds its pid, a non-root uid,
 # CapEff/CapPrm 0 and NoNewPrivs 1 in /proc/PID/status, and still traces.
 set -eu
@@ -18,8 +19,8 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 PWRU=${PWRU:-$REPO/pwru}
 PY=/usr/bin/python3
 NOBODY=65534
-# what README documents; tracepoint and the rest need no more
-DOC_CAPS=bpf,perfmon
+BTF_ARGS=()
+[ -n "${PWRU_KERNEL_BTF:-}" ] && BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
 FUNCS='ip_send_skb|udp_send_skb|ip_output|ip_local_out|__ip_local_out|ip_finish_output2?'
 FUNCS+='|__dev_queue_xmit|dev_hard_start_xmit|__netif_rx|netif_rx|ip_rcv|udp_rcv|kfree_skb.*'
 
@@ -27,11 +28,18 @@ W=$(mktemp -d /tmp/pwru-priv.XXXXXX)
 chmod 1777 "$W"
 trap 'rm -rf "$W"' EXIT
 
-# usable backends, from root's `pwru check`
-usable=$("$PWRU" check --output-json 2>/dev/null | $PY -c '
+# usable backends, from root's `pwru check`; doc_caps BACKEND: what it says that one needs
+"$PWRU" check --output-json "${BTF_ARGS[@]}" >"$W/check.json" 2>/dev/null || true
+usable=$($PY -c '
 import json, sys
-d = json.load(sys.stdin)
-print(" ".join(b for b, v in d["backends"].items() if v["usable"]))')
+d = json.load(open(sys.argv[1]))
+print(" ".join(b for b, v in d["backends"].items() if v["usable"]))' "$W/check.json")
+doc_caps() {
+	$PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["backends"][sys.argv[2]]["caps_needed"]
+print(",".join(c[4:].lower() for c in d))' "$W/check.json" "$1"
+}
 
 send_udp() {
 	$PY -c 'import socket, sys
@@ -45,7 +53,7 @@ for _ in range(3): s.sendto(b"pwru", ("127.0.0.1", int(sys.argv[1])))' "$1"
 run_one() {
 	local name=$1 caps=$2 be=$3 port=$4 pid i rc=0
 	shift 4
-	local args=(--probe-backend "$be" --output-json --output-file "$W/$name.out"
+	local args=(--probe-backend "$be" "${BTF_ARGS[@]}" --output-json --output-file "$W/$name.out"
 		--ready-file "$W/$name.ready" "$@" "udp and port $port")
 	[ "$be" = tracepoint ] || args=(--filter-func "$FUNCS" "${args[@]}")
 	rm -f "$W/$name".*
@@ -115,13 +123,13 @@ EOF
 }
 
 tests() {
-	local be t0 port=41000 why
+	local be t0 port=41000 why caps
 	for be in $usable; do
-		t0=$SECONDS port=$((port + 1))
-		if run_one caps "$DOC_CAPS" "$be" $port; then
-			result priv-caps-$be pass $((SECONDS - t0)) "uid $NOBODY with $DOC_CAPS"
+		t0=$SECONDS port=$((port + 1)) caps=$(doc_caps "$be")
+		if run_one caps "$caps" "$be" $port; then
+			result priv-caps-$be pass $((SECONDS - t0)) "uid $NOBODY with $caps"
 		else
-			result priv-caps-$be FAIL $((SECONDS - t0)) "uid $NOBODY with $DOC_CAPS: $(first_err caps)"
+			result priv-caps-$be FAIL $((SECONDS - t0)) "uid $NOBODY with $caps: $(first_err caps)"
 		fi
 		t0=$SECONDS port=$((port + 1))
 		if ! run_one drop root "$be" $port; then

@@ -394,3 +394,4 @@ for b in $BACKENDS; do
 done
 pcap_cell
 auto_cell
+"$VM_DIR/privilege.sh" "$KERNEL" || echo "RESULT $KERNEL priv FAIL 0 tests/vm/privilege.sh exited $?"

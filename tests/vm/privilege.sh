@@ -108,7 +108,7 @@ measure() {
 	done
 }
 
-result() { echo "RESULT $KERNEL $1 $2 $3 $4"; }
+result() { echo "RESULT $KERNEL $*"; }
 
 check_status() {
 	$PY - "$1" <<'EOF'
@@ -137,7 +137,8 @@ tests() {
 		elif ! why=$(check_status "$W/drop.status" 2>&1); then
 			result priv-drop-$be FAIL $((SECONDS - t0)) "/proc/PID/status: $why"
 		else
-			result priv-drop-$be pass $((SECONDS - t0)) "uid $NOBODY, CapEff 0, NoNewPrivs 1"
+			result priv-drop-$be pass $((SECONDS - t0)) "uid $NOBODY, CapEff 0, NoNewPrivs 1;" \
+				"$(grep -o '[0-9]* events, [0-9]* lost[^;]*' "$W/drop.err")"
 		fi
 	done
 	[ -n "$usable" ] || result priv FAIL 0 "pwru check reports no usable backend"

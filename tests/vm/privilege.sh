@@ -10,7 +10,8 @@
 # only the capabilities `pwru check` says it needs (caps_needed, the sets
 # README's Requirements lists) traces a UDP send; a pwru
 # started by root shows, once its ready file holds its pid, a non-root uid,
-# CapEff/CapPrm 0 and NoNewPrivs 1 in /proc/PID/status, and still traces.
+# CapEff/CapPrm 0 and NoNewPrivs 1 in /proc/PID/status, still traces, and
+# leaves no BPF program behind once it has detached without privilege.
 set -eu
 
 KERNEL=${1:?usage: tests/vm/privilege.sh KERNEL [measure]}
@@ -132,10 +133,14 @@ tests() {
 			result priv-caps-$be FAIL $((SECONDS - t0)) "uid $NOBODY with $caps: $(first_err caps)"
 		fi
 		t0=$SECONDS port=$((port + 1))
+		$PY "$REPO/tests/unheld_bpf_ids.py" prog | sort >"$W/ids.before"
 		if ! run_one drop root "$be" $port; then
 			result priv-drop-$be FAIL $((SECONDS - t0)) "root run did not trace: $(first_err drop)"
 		elif ! why=$(check_status "$W/drop.status" 2>&1); then
 			result priv-drop-$be FAIL $((SECONDS - t0)) "/proc/PID/status: $why"
+		elif why=$($PY "$REPO/tests/unheld_bpf_ids.py" prog | sort | comm -13 "$W/ids.before" -) &&
+			[ -n "$why" ]; then
+			result priv-drop-$be FAIL $((SECONDS - t0)) "BPF programs left behind: $why"
 		else
 			result priv-drop-$be pass $((SECONDS - t0)) "uid $NOBODY, CapEff 0, NoNewPrivs 1;" \
 				"$(grep -o '[0-9]* events, [0-9]* lost[^;]*' "$W/drop.err")"

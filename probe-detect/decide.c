@@ -226,7 +226,7 @@ bool feat__explain_eperm(const struct features *f, const char *what, int err, ch
 		char miss[64];
 
 		missing_names(f, miss, sizeof(miss));
-		snprintf(brief, blen, "refused with %s: not root and missing %s", en, miss);
+		snprintf(brief, blen, "refused with %s: not enough privileges (missing %s)", en, miss);
 		snprintf(lng, llen, "%s refused (%s): not root and missing %s", what, en, miss);
 		*remedy = REM_PRIV;
 	} else if (val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY) {

@@ -52,5 +52,5 @@ setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+bpf --ambien
 	"$PWRU" --probe-backend tracepoint >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
 [ "$rc" = 1 ] || fail "tracing with CAP_BPF only: exit $rc, want 1"
 one_line "tracing with CAP_BPF only"
-grep -q 'missing CAP_PERFMON' "$TMP/stderr" || fail "no capability named: $(cat "$TMP/stderr")"
+grep -q 'not enough privileges (missing CAP_PERFMON)' "$TMP/stderr" || fail "no capability named: $(cat "$TMP/stderr")"
 echo "test_privilege: symlinks, --user, --kernel-btf trust, drop and capabilities checked"

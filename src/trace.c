@@ -352,7 +352,7 @@ static struct drop_reasons *load_reasons(const struct pwru_run *r)
 	return dr;
 }
 
-/* One line and exit 2 for a path we refuse; O_NOFOLLOW gives ELOOP for a symlink. */
+/* One line; exit 2 for a symlink we refuse (O_NOFOLLOW gives ELOOP), 1 as before otherwise. */
 static int open_output(struct trace *t, const char *opt, const char *path, int flags)
 {
 	int fd = priv__open_output(path, flags);
@@ -363,7 +363,6 @@ static int open_output(struct trace *t, const char *opt, const char *path, int f
 		t->exit_code = 2;
 	} else if (fd < 0) {
 		fprintf(stderr, "pwru: %s: cannot open '%s': %s\n", opt, path, strerror(-fd));
-		t->exit_code = 2;
 	}
 	return fd;
 }

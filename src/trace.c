@@ -81,7 +81,7 @@ struct trace {
 	bool nomatch; /* the last backend tried had nothing --filter-func names */
 	struct priv_target priv;
 	bool dropped; /* the event loop runs without root and capabilities */
-	bool maps_unreadable; /* after the drop: bpf() map reads refused (before 6.4) */
+	bool maps_unreadable; /* after the drop: bpf() map reads refused */
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -420,10 +420,10 @@ static void bind_names(struct trace *t)
 }
 
 /*
- * Map reads go through bpf(2), which refuses them without CAP_BPF before
- * 6.4 when kernel.unprivileged_bpf_disabled is set (commit 1d28635abcf1
- * moved that check from the syscall's entry to map and program creation).
- * The ring buffer and perf buffer are mmap'ed and need no syscall.
+ * Map reads (the lost counter, stacks) go through bpf(2), not mmap like the
+ * ring and perf buffers. Debian 6.1 (unprivileged_bpf_disabled=2), 6.12 and
+ * 6.18 allow them on our fds after the drop; a kernel that refuses them
+ * without CAP_BPF is detected once, and said, rather than assumed.
  */
 static bool maps_readable(int fd)
 {
@@ -482,7 +482,7 @@ static int drop_privileges(struct trace *t)
 		t->maps_unreadable = !maps_readable(t->be.lost_fd);
 		if (t->maps_unreadable && t->o->output_stack)
 			fprintf(stderr, "pwru: warning: --output-stack: this kernel refuses map reads "
-					"without CAP_BPF (before 6.4, unprivileged_bpf_disabled): "
+					"without CAP_BPF: "
 					"stacks stay empty; --user root keeps them\n");
 	}
 	if (fd >= 0) {

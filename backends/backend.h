@@ -84,7 +84,6 @@ struct backend {
 	const char *const *names;
 	size_t nr_names;
 	struct attach_stats stats;
-	bool close_needs_root; /* detaching needs more than closing fds (legacy kprobe_events) */
 };
 
 /*

@@ -443,8 +443,6 @@ static const char *why_keep(const struct trace *t)
 {
 	if (t->priv.keep)
 		return "--user root";
-	if (t->be.close_needs_root)
-		return "legacy kprobe_events (no kprobe PMU) are removed through tracefs at exit";
 	return NULL;
 }
 

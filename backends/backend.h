@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <linux/capability.h>
 #include <linux/types.h>
 
 #include "event.h"
@@ -24,6 +25,16 @@ struct bpf_prog_load_opts;
 struct btf;
 struct options;
 struct pwru_pcap;
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38 /* 5.8 */
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39 /* 5.8 */
+#endif
+#define PWRU_CAP(c) (1ULL << (c))
+/* what every backend measured needs without root on 5.8+ (tests/vm/privilege.sh measure) */
+#define PWRU_CAPS_BPF (PWRU_CAP(CAP_BPF) | PWRU_CAP(CAP_PERFMON))
 
 /* What a run needs from the CLI and the kernel, shared by all backends. */
 struct pwru_run {
@@ -70,6 +81,7 @@ struct backend {
 	int lost_fd; /* per-CPU u64 counter of events the ring buffer refused */
 	int bss_fd; /* .bss, which holds PWRU_READY (bpf/body.bpf.h) */
 	__u32 bss_size, ready_off;
+	void *bss_mem; /* .bss mapped at load (NULL: not mmapable), see backend__set_ready() */
 	/* names by func_id, for the event kind this backend emits */
 	enum pwru_event_kind kind;
 	const char *const *names;
@@ -95,6 +107,13 @@ struct backend_ops {
 	int (*probe_load)(const struct pwru_run *r, struct be_probe *p);
 	bool needs_vmlinux_btf; /* attaches by the kernel's own BTF ids: no other BTF will do */
 	bool needs_funcs; /* attaches to the discovered functions (r->funcs) */
+	/* capabilities it needs without root on 5.8+, as measured (README, Requirements) */
+	unsigned long long caps;
+	/*
+	 * It opens perf events: where perf_event_paranoid is 3 (a Debian and
+	 * Ubuntu patch, not upstream) perf_event_open() wants CAP_SYS_ADMIN.
+	 */
+	bool perf_event;
 	/*
 	 * Its probe failed with err (positive errno; or needs_vmlinux_btf is
 	 * unmet): a short phrase for verdicts, a sentence for the report, a
@@ -158,6 +177,8 @@ int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be
 
 /* Let the programs emit events, or make them return at once (PWRU_READY). */
 int backend__set_ready(struct backend *b, bool ready);
+/* Undo the mapping of .bss that pwru_obj__fill_fds() made, once the backend is closed. */
+void backend__unmap(struct backend *b);
 
 /* Load a prepared skeleton and fill b's fds from it. */
 int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b);

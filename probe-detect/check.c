@@ -14,8 +14,10 @@
  *   "features": { key: { label, value (true/false/null; a lockdown mode
  *               string for "lockdown"), how, errno (number or null),
  *               errno_name, detail, remedy (null when fine) } }
+ *   "capabilities": this process's effective set ["CAP_BPF", ...], or null
  *   "backends": { "fentry" | "kprobe-multi" | "kprobe" | "tracepoint":
- *               { usable, reason, remedy (null when usable) } }
+ *               { usable, reason, remedy (null when usable),
+ *                 caps_needed, caps_missing (names, as measured, README) } }
  *   "auto":     the backend auto mode would use, or null
  *   "auto_explain": the one line features__pick() gives
  */
@@ -25,6 +27,7 @@
 
 #include "features_impl.h"
 #include "json_writer.h"
+#include "privilege.h"
 
 static const char *how_name(enum feat_how how)
 {
@@ -57,6 +60,39 @@ static const char *status(const struct features *f, enum feat_id id)
 	return ft->val == 1 ? "yes" : ft->val == 0 ? "no" : "unknown";
 }
 
+/* which capabilities we have, and which each backend needs and lacks */
+static void text_caps(const struct features *f, FILE *out)
+{
+	char buf[512];
+	int i;
+
+	fprintf(out, "\nCAPABILITIES\n");
+	priv__cap_names(f->cap_eff, buf, sizeof(buf));
+	fprintf(out, "  %-13s %s\n", "effective", f->cap_known ? buf : "unknown");
+	for (i = 0; i < PWRU_BE__COUNT; i++) {
+		unsigned long long miss = features__caps_missing(f, i);
+
+		priv__cap_names(features__caps_needed(f, i), buf, sizeof(buf));
+		fprintf(out, "  %-13s needs %s", pwru_backend_name(i), buf);
+		priv__cap_names(miss, buf, sizeof(buf));
+		fprintf(out, "%s%s\n", miss ? ": missing " : "", miss ? buf : "");
+	}
+}
+
+static void json_caps(struct json_writer *w, unsigned long long mask)
+{
+	jsonw_start_array(w);
+	for (int i = 0; i < 64; i++) {
+		char name[32];
+
+		if (!(mask & (1ULL << i)))
+			continue;
+		priv__cap_names(1ULL << i, name, sizeof(name));
+		jsonw_string(w, name);
+	}
+	jsonw_end_array(w);
+}
+
 static void text_report(const struct features *f, FILE *out)
 {
 	char why[512], explain[1024];
@@ -82,6 +118,7 @@ static void text_report(const struct features *f, FILE *out)
 		if (rem && ft->val != 1)
 			fprintf(out, "%-40s %-10s %-7s remedy: %s\n", "", "", "", rem);
 	}
+	text_caps(f, out);
 	fprintf(out, "\nBACKENDS\n");
 	for (i = 0; i < PWRU_BE__COUNT; i++) {
 		if (features__usable(f, i, why, sizeof(why), &rem)) {
@@ -187,6 +224,11 @@ static void json_report(const struct features *f, FILE *out)
 	for (i = 0; i < FEAT__COUNT; i++)
 		json_feature(f, &w, i);
 	jsonw_end_object(&w);
+	jsonw_name(&w, "capabilities");
+	if (f->cap_known)
+		json_caps(&w, f->cap_eff);
+	else
+		jsonw_null(&w);
 	jsonw_name(&w, "backends");
 	jsonw_start_object(&w);
 	for (i = 0; i < PWRU_BE__COUNT; i++) {
@@ -196,6 +238,10 @@ static void json_report(const struct features *f, FILE *out)
 		jsonw_bool_field(&w, "usable", ok);
 		jsonw_string_field(&w, "reason", why);
 		jsonw_string_field(&w, "remedy", ok ? NULL : rem);
+		jsonw_name(&w, "caps_needed");
+		json_caps(&w, features__caps_needed(f, i));
+		jsonw_name(&w, "caps_missing");
+		json_caps(&w, features__caps_missing(f, i));
 		jsonw_end_object(&w);
 	}
 	jsonw_end_object(&w);

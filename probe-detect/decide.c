@@ -161,6 +161,39 @@ static int val(const struct features *f, enum feat_id id)
 	return f->f[id].val;
 }
 
+unsigned long long features__caps_needed(const struct features *f, enum pwru_backend be)
+{
+	const struct backend_ops *ops = backend_ops_get(be);
+
+	if (f->kver && f->kver < PWRU_KVER(5, 8, 0))
+		return PWRU_CAP(CAP_SYS_ADMIN);
+	if (ops && ops->perf_event && f->perf_paranoid > 2)
+		return ops->caps | PWRU_CAP(CAP_SYS_ADMIN);
+	return ops ? ops->caps : PWRU_CAPS_BPF;
+}
+
+unsigned long long features__caps_missing(const struct features *f, enum pwru_backend be)
+{
+	unsigned long long need = features__caps_needed(f, be);
+
+	/* CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON (5.8 kept it so) */
+	if (!f->cap_known || (f->cap_eff & PWRU_CAP(CAP_SYS_ADMIN) && !(need & ~PWRU_CAPS_BPF)))
+		return 0;
+	return need & ~f->cap_eff;
+}
+
+/* "CAP_BPF and CAP_PERFMON" for the EPERM sentence, from the facts */
+static void missing_names(const struct features *f, char *buf, size_t len)
+{
+	bool bpf = val(f, FEAT_CAP_BPF) != 1, perfmon = val(f, FEAT_CAP_PERFMON) != 1;
+
+	if (f->kver && f->kver < PWRU_KVER(5, 8, 0))
+		snprintf(buf, len, "CAP_SYS_ADMIN");
+	else
+		snprintf(buf, len, "%s%s%s", bpf ? "CAP_BPF" : "", bpf && perfmon ? " and " : "",
+			 perfmon ? "CAP_PERFMON" : "");
+}
+
 static bool lacks_privs(const struct features *f)
 {
 	if (val(f, FEAT_ROOT) == 1 || val(f, FEAT_CAP_SYS_ADMIN) == 1)
@@ -190,9 +223,11 @@ bool feat__explain_eperm(const struct features *f, const char *what, int err, ch
 	if (err != EPERM && err != EACCES)
 		return false;
 	if (lacks_privs(f)) {
-		snprintf(brief, blen, "refused with %s: not enough privileges", en);
-		snprintf(lng, llen, "%s refused (%s): not root and missing CAP_BPF+CAP_PERFMON", what,
-			 en);
+		char miss[64];
+
+		missing_names(f, miss, sizeof(miss));
+		snprintf(brief, blen, "refused with %s: not enough privileges (missing %s)", en, miss);
+		snprintf(lng, llen, "%s refused (%s): not root and missing %s", what, en, miss);
 		*remedy = REM_PRIV;
 	} else if (val(f, FEAT_LOCKDOWN) == LOCKDOWN_CONFIDENTIALITY) {
 		snprintf(brief, blen, "refused with %s under lockdown=confidentiality", en);

@@ -73,6 +73,13 @@ struct backend_cost {
 };
 void features__cost(const struct features *f, enum pwru_backend be, size_t n,
 		    struct backend_cost *c);
+/*
+ * Capabilities (bit N = capability N) backend be needs without root: its
+ * measured set on 5.8+, CAP_SYS_ADMIN before. Missing: those not in this
+ * process's effective set (0 when unknown, e.g. a profile).
+ */
+unsigned long long features__caps_needed(const struct features *f, enum pwru_backend be);
+unsigned long long features__caps_missing(const struct features *f, enum pwru_backend be);
 
 /* kernel facts the run-time needs */
 bool features__has_ringbuf(const struct features *f);

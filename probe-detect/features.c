@@ -326,6 +326,18 @@ static void probe_lockdown(struct features *f)
 		umount2(dir, MNT_DETACH);
 }
 
+static int read_paranoid(void)
+{
+	FILE *fp = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+	int v = -100;
+
+	if (fp && fscanf(fp, "%d", &v) != 1)
+		v = -100;
+	if (fp)
+		fclose(fp);
+	return v;
+}
+
 static void probe_privs(struct features *f)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -347,6 +359,9 @@ static void probe_privs(struct features *f)
 			    strerror(errno));
 		return;
 	}
+	f->perf_paranoid = read_paranoid();
+	f->cap_known = true;
+	f->cap_eff = data[0].effective | (unsigned long long)data[1].effective << 32;
 	for (i = 0; i < 3; i++) {
 		has = !!(data[caps[i].cap / 32].effective & (1U << (caps[i].cap % 32)));
 		if (!has && caps[i].cap != CAP_SYS_ADMIN && f->kver &&

@@ -73,6 +73,9 @@ struct features {
 	char tracefs[128]; /* mount point, or "" */
 	bool mounted_tracefs; /* probing mounted tracefs at tracefs: features__free() unmounts it */
 	char error[160]; /* why features__load_profile() failed, "" otherwise */
+	bool cap_known; /* cap_eff was read from this process (not a profile) */
+	unsigned long long cap_eff; /* effective capabilities, bit N = capability N */
+	int perf_paranoid; /* kernel.perf_event_paranoid; 0 in a profile, -100 unreadable */
 	struct feat f[FEAT__COUNT];
 };
 

@@ -15,6 +15,7 @@
 #include "features.h"
 #include "funcs.h"
 #include "pcap.h"
+#include "privilege.h"
 
 /* a BPF ring buffer's size is a u32 power of two */
 #define RINGBUF_MAX_BYTES (1ULL << 31)
@@ -65,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
 	{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
 	{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
+	{ "user", required_argument, NULL, 'Z' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -108,6 +110,8 @@ void options__usage(FILE *out)
 	      "  --ready-file PATH     create PATH once every probe is attached; removed at stop\n"
 	      "  --wait-detach         on stop, wait until the kernel has removed every probe\n"
 	      "                        (by default a slow removal goes on in a child process)\n"
+	      "  -Z, --user USER       after setup, run as USER with no capabilities\n"
+	      "                        (default nobody; root keeps root)\n"
 	      "  --version             print the version and the backends built in\n"
 	      "  -h, --help            this text\n"
 	      "\n"
@@ -212,6 +216,7 @@ static int check_regex(const char *re, char *err, size_t len)
 
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t len)
 {
+	char why[PATH_MAX + 64];
 	unsigned long long n;
 	long page;
 
@@ -270,6 +275,10 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_KERNEL_BTF:
 		if (access(arg, R_OK))
 			return fail(err, len, "--kernel-btf: cannot read '%s': %s", arg, strerror(errno));
+		/* CO-RE offsets come from it: a file others can change chooses what we read */
+		if (priv__trusted_path(arg, why, sizeof(why)))
+			return fail(err, len, "--kernel-btf: %s; only root may be able to change it",
+				    why);
 		o->kernel_btf = arg;
 		return 0;
 	case OPT_READY_FILE:
@@ -306,6 +315,11 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return 0;
 	case OPT_PERF_BUFFER:
 		o->perf_buffer = true;
+		return 0;
+	case 'Z':
+		if (!*arg)
+			return fail(err, len, "--user: empty name");
+		o->user = arg;
 		return 0;
 	case OPT_VERSION:
 		o->cmd = CMD_VERSION;
@@ -387,7 +401,7 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 	 */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hZ:", long_opts, &idx)) != -1) {
 		if (c == '?') {
 			if (optopt)
 				return fail(err, err_len, "unknown option '-%c' (see --help)", optopt);

@@ -41,6 +41,7 @@ struct options {
 	enum ts_mode timestamp;
 	const char *kernel_btf;
 	const char *ready_file;
+	const char *user; /* --user: who the event loop runs as; NULL: nobody */
 	bool all_kmods;
 	const char *pcap_filter; /* positional words, joined; owned by options */
 	__u32 ringbuf_pages; /* per ring buffer, power of two */

@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "funcs.h"
 #include "pinned.h"
+#include "privilege.h"
 
 #ifndef PWRU_BPF_HASH
 #define PWRU_BPF_HASH "unknown"
@@ -23,6 +24,30 @@ static const char *const pinned_files[] = {
 	"kprobe.bpf.o", "kprobe_multi.bpf.o", "tracepoint.bpf.o",
 	"funcs",	"tracepoints",	      "drop_reasons",
 };
+
+/*
+ * Root loads these objects into the kernel and reads offsets from these
+ * tables: anyone who can change one of them, or rename a directory above,
+ * chooses what root runs. Only root may.
+ */
+static int trusted(const char *dir, char *why, size_t why_len)
+{
+	char path[PATH_MAX], msg[PATH_MAX + 64];
+	size_t i;
+
+	for (i = 0; i <= sizeof(pinned_files) / sizeof(pinned_files[0]); i++) {
+		if (i < sizeof(pinned_files) / sizeof(pinned_files[0]))
+			snprintf(path, sizeof(path), "%s/%s", dir, pinned_files[i]);
+		else
+			snprintf(path, sizeof(path), "%s", dir);
+		if (priv__trusted_path(path, msg, sizeof(msg))) {
+			snprintf(why, why_len, "%s: refused, only root may be able to change a "
+					       "pinned build", msg);
+			return -EPERM;
+		}
+	}
+	return 0;
+}
 
 const char *pinned__root(void)
 {
@@ -97,6 +122,8 @@ int pinned__find(const char *release, char *dir, size_t dir_len, char *why, size
 			return -EINVAL;
 		}
 	}
+	if (trusted(dir, why, why_len))
+		return -EPERM;
 	if (read_word(dir, "bpf-hash", buf, sizeof(buf)) || strcmp(buf, PWRU_BPF_HASH)) {
 		snprintf(why, why_len,
 			 "%s was built from other BPF sources (bpf-hash %s, this pwru %s)", dir,

@@ -39,7 +39,8 @@ const char *pinned__bpf_hash(void);
  * The pinned build for exactly this release. 0 and dir filled, or:
  * -ENOENT none for this release (why names the builds that are there: they
  * are never used for another release), -ESTALE made from other BPF sources,
- * -EINVAL incomplete or its release file disagrees. why gets one line.
+ * -EINVAL incomplete or its release file disagrees, -EPERM someone but root
+ * can change it (src/privilege.h). why gets one line.
  */
 int pinned__find(const char *release, char *dir, size_t dir_len, char *why, size_t why_len);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -26,6 +27,7 @@
 #include "pinned.h"
 #include "pipeline.h"
 #include "mass_attach.h"
+#include "privilege.h"
 
 static volatile sig_atomic_t exiting;
 /* what a stop still waits for, said on a repeated signal; set before use */
@@ -110,6 +112,9 @@ struct trace {
 	struct pwru_pcap *pcap;
 	struct stack_cache stacks;
 	bool nomatch; /* the last backend tried had nothing --filter-func names */
+	struct priv_target priv;
+	bool dropped; /* the event loop runs without root and capabilities */
+	bool maps_unreadable; /* after the drop: bpf() map reads refused */
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -229,6 +234,7 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 		no_match(t, ops);
 	if (err) {
 		ops->close(&t->be);
+		backend__unmap(&t->be);
 		memset(&t->be, 0, sizeof(t->be));
 	}
 	return err;
@@ -244,6 +250,7 @@ static void be_close(struct trace *t)
 	t->be.ops->close(&t->be);
 	t->be.stats.detach_secs = now_secs() - t0;
 	t->be.ops = NULL;
+	backend__unmap(&t->be);
 	t->be.events_fd = t->be.stacks_fd = t->be.lost_fd = t->be.bss_fd = -1;
 }
 
@@ -399,20 +406,39 @@ static struct drop_reasons *load_reasons(const struct pwru_run *r)
 	return dr;
 }
 
+/* One line; exit 2 for a symlink we refuse (O_NOFOLLOW gives ELOOP), 1 as before otherwise. */
+static int open_output(struct trace *t, const char *opt, const char *path, int flags)
+{
+	int fd = priv__open_output(path, flags);
+
+	if (fd == -ELOOP) {
+		fprintf(stderr, "pwru: %s: '%s' is a symbolic link; refusing to follow it\n", opt,
+			path);
+		t->exit_code = 2;
+	} else if (fd < 0) {
+		fprintf(stderr, "pwru: %s: cannot open '%s': %s\n", opt, path, strerror(-fd));
+	}
+	return fd;
+}
+
 static int setup_output(struct trace *t)
 {
+	struct stat st;
 	int err;
 
 	t->outf = stdout;
 	if (t->o->output_file) {
-		t->outf = fopen(t->o->output_file, "w");
-		if (!t->outf) {
-			err = -errno;
-			fprintf(stderr, "pwru: --output-file: cannot open '%s': %s\n",
-				t->o->output_file, strerror(errno));
-			t->outf = NULL;
-			return err;
-		}
+		err = open_output(t, "--output-file", t->o->output_file, O_TRUNC);
+		t->outf = err < 0 ? NULL : fdopen(err, "w");
+		if (!t->outf)
+			return err < 0 ? err : -errno;
+	}
+	/* created only once attached, but a planted symlink is refused now */
+	if (t->o->ready_file && !lstat(t->o->ready_file, &st) && S_ISLNK(st.st_mode)) {
+		fprintf(stderr, "pwru: --ready-file: '%s' is a symbolic link; refusing to follow it\n",
+			t->o->ready_file);
+		t->exit_code = 2;
+		return -ELOOP;
 	}
 	err = out_ctx__init(&t->out, t->o);
 	if (err)
@@ -447,14 +473,74 @@ static void bind_names(struct trace *t)
 	t->out.nr_funcs = func_names ? t->run.funcs.n : 0;
 }
 
-static int write_ready_file(const char *path)
+/*
+ * Map reads (the lost counter, stacks) go through bpf(2), not mmap like the
+ * ring and perf buffers. Debian 6.1 (unprivileged_bpf_disabled=2), 6.12 and
+ * 6.18 allow them on our fds after the drop; a kernel that refuses them
+ * without CAP_BPF is detected once, and said, rather than assumed.
+ */
+static bool maps_readable(int fd)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ncpu = libbpf_num_possible_cpus(), zero = 0;
+	__u64 *v;
+	bool ok;
 
-	if (fd < 0)
-		return -errno;
-	dprintf(fd, "%d\n", getpid());
-	close(fd);
+	if (fd < 0 || ncpu <= 0)
+		return true;
+	v = calloc(ncpu, sizeof(*v));
+	ok = !v || !bpf_map_lookup_elem(fd, &zero, v) || errno != EPERM;
+	free(v);
+	return ok;
+}
+
+static const char *why_keep(const struct trace *t)
+{
+	if (t->priv.keep)
+		return "--user root";
+	return NULL;
+}
+
+/*
+ * Probes attached, buffers mapped, output open: what is left parses
+ * packets, so it runs as t->priv's user with no capabilities. The ready
+ * file is created first and given to that user, so that it can remove it
+ * at exit, and it is written after the drop: once it holds our pid, the
+ * drop is done.
+ */
+static int drop_privileges(struct trace *t)
+{
+	const char *keep = why_keep(t);
+	char err[256];
+	int fd = -1, ret;
+
+	if (t->o->ready_file) {
+		fd = open_output(t, "--ready-file", t->o->ready_file, O_TRUNC);
+		if (fd < 0)
+			return fd;
+		if (t->priv.switch_user && !keep)
+			(void)!fchown(fd, t->priv.uid, t->priv.gid);
+	}
+	if (keep) {
+		fprintf(stderr, "pwru: keeping root: %s\n", keep);
+	} else {
+		ret = priv__drop(&t->priv, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "pwru: %s\n", err);
+			if (fd >= 0)
+				close(fd);
+			return ret;
+		}
+		t->dropped = true;
+		t->maps_unreadable = !maps_readable(t->be.lost_fd);
+		if (t->maps_unreadable && t->o->output_stack)
+			fprintf(stderr, "pwru: warning: --output-stack: this kernel refuses map reads "
+					"without CAP_BPF: "
+					"stacks stay empty; --user root keeps them\n");
+	}
+	if (fd >= 0) {
+		dprintf(fd, "%d\n", getpid());
+		close(fd);
+	}
 	return 0;
 }
 
@@ -472,19 +558,15 @@ static int stream(struct trace *t)
 	t->out.stack_priv = &t->stacks;
 	output__header(&t->out, t->outf);
 	fflush(t->outf);
-	if (t->o->ready_file) {
-		err = write_ready_file(t->o->ready_file);
-		if (err) {
-			fprintf(stderr, "pwru: --ready-file: cannot create '%s': %s\n",
-				t->o->ready_file, strerror(-err));
-			return err;
-		}
-	}
 	err = backend__set_ready(&t->be, true);
 	if (err) {
 		fprintf(stderr, "pwru: cannot arm the probes: %s\n", strerror(-err));
 		return err;
 	}
+	/* after arming: the ready file says tracing has started (written by the drop) */
+	err = drop_privileges(t);
+	if (err)
+		return err;
 	fprintf(stderr, "pwru: tracing; press Ctrl-C to stop\n");
 	while (!exiting && !pipeline__stopped(t->pl)) {
 		err = pipeline__poll(t->pl, 100);
@@ -580,8 +662,11 @@ static void finish(struct trace *t)
 		events = pipeline__events(t->pl);
 		lost = pipeline__lost(t->pl, t->be.lost_fd);
 	}
-	fprintf(stderr, "pwru: %llu events, %llu lost; %zu attached, %zu skipped\n",
-		(unsigned long long)events, (unsigned long long)lost, st.attached, st.skipped);
+	fprintf(stderr, "pwru: %llu events, %llu lost%s; %zu attached, %zu skipped\n",
+		(unsigned long long)events, (unsigned long long)lost,
+		t->maps_unreadable ? " (or more: the lost map is unreadable without CAP_BPF here)" :
+				     "",
+		st.attached, st.skipped);
 	if (t->o->ready_file)
 		unlink(t->o->ready_file);
 	if (!t->be.ops)
@@ -706,6 +791,12 @@ int trace__run(const struct options *o)
 	char msg[512];
 	int err;
 
+	/* an unknown user is bad usage: say so before attaching anything */
+	err = priv__resolve(o->user, NULL, &t.priv, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "pwru: %s\n", msg);
+		return 2;
+	}
 	err = prepare(&t);
 	if (!err)
 		err = setup_output(&t);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Plumbing shared by every backend: configuration, buffers, program clones. */
 #include <errno.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -198,15 +200,37 @@ int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b)
 		return -EINVAL;
 	b->bss_fd = bpf_map__fd(bss);
 	b->bss_size = bpf_map__value_size(bss);
+	/* mapped now, while privileged: see backend__set_ready() */
+	b->bss_mem = NULL;
+	if (bpf_map__map_flags(bss) & BPF_F_MMAPABLE) {
+		long page = sysconf(_SC_PAGESIZE);
+		size_t len = (b->bss_size + page - 1) / page * page;
+		void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->bss_fd, 0);
+
+		if (m != MAP_FAILED)
+			b->bss_mem = m;
+	}
 	b->events_fd = bpf_map__fd(events);
 	b->stacks_fd = bpf_map__fd(stacks);
 	b->lost_fd = bpf_map__fd(lost);
 	return 0;
 }
 
+void backend__unmap(struct backend *b)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (b->bss_mem)
+		munmap(b->bss_mem, (b->bss_size + page - 1) / page * page);
+	b->bss_mem = NULL;
+}
+
 /*
- * Through the syscall rather than the skeleton's mmap: .bss is mmapable only
- * since 5.5, and other variables of .bss keep their values.
+ * Through a mapping of .bss made at load where the map is mmapable (libbpf
+ * makes it so on 5.5+, the floor): a plain store, no syscall, so disarming
+ * still works after the privilege drop on kernels that refuse bpf() map
+ * updates without CAP_BPF (unprivileged_bpf_disabled before 6.4's per-command
+ * checks). Otherwise through the syscall, which keeps the other .bss values.
  */
 int backend__set_ready(struct backend *b, bool ready)
 {
@@ -214,6 +238,10 @@ int backend__set_ready(struct backend *b, bool ready)
 	char *val;
 	int err = 0;
 
+	if (b->bss_mem) {
+		__atomic_store_n((__u32 *)((char *)b->bss_mem + b->ready_off), v, __ATOMIC_SEQ_CST);
+		return 0;
+	}
 	if (b->bss_fd < 0)
 		return -EBADF;
 	val = calloc(1, b->bss_size);

@@ -371,6 +371,7 @@ static bool fentry_assumed(const struct features *f)
 
 const struct backend_ops fentry_backend_ops = {
 	.name = "fentry",
+	.caps = PWRU_CAPS_BPF,
 	.id = PWRU_BE_FENTRY,
 	.probe = FEAT_PROBE_FENTRY,
 	.probe_load = fentry_probe_load,

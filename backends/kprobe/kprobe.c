@@ -245,6 +245,16 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 {
 	char eb[24];
 
+	if (err == EACCES && features__caps_missing(f, PWRU_BE_KPROBE) & PWRU_CAP(CAP_SYS_ADMIN)) {
+		snprintf(brief, blen, "refused with EACCES: perf_event_paranoid=%d wants CAP_SYS_ADMIN",
+			 f->perf_paranoid);
+		snprintf(lng, llen, "perf_event_open refused (EACCES): kernel.perf_event_paranoid=%d "
+				    "(a distro patch) allows it only with CAP_SYS_ADMIN",
+			 f->perf_paranoid);
+		*remedy = "sysctl kernel.perf_event_paranoid=2, or add CAP_SYS_ADMIN; fentry and "
+			  "tracepoint need neither";
+		return;
+	}
 	if (feat__explain_eperm(f, "kprobe", err, brief, blen, lng, llen, remedy))
 		return;
 	switch (err) {
@@ -283,6 +293,8 @@ static bool kprobe_assumed(const struct features *f)
 
 const struct backend_ops kprobe_backend_ops = {
 	.name = "kprobe",
+	.caps = PWRU_CAPS_BPF,
+	.perf_event = true,
 	.id = PWRU_BE_KPROBE,
 	.probe = FEAT_PROBE_KPROBE,
 	.probe_load = kprobe_probe_load,

@@ -377,6 +377,7 @@ static bool kmulti_assumed(const struct features *f)
 
 const struct backend_ops kprobe_multi_backend_ops = {
 	.name = "kprobe-multi",
+	.caps = PWRU_CAPS_BPF,
 	.alias = "kprobe_multi",
 	.id = PWRU_BE_KPROBE_MULTI,
 	.probe = FEAT_PROBE_KPROBE_MULTI,

@@ -240,6 +240,7 @@ static bool tp_assumed(const struct features *f)
 
 const struct backend_ops tracepoint_backend_ops = {
 	.name = "tracepoint",
+	.caps = PWRU_CAPS_BPF,
 	.id = PWRU_BE_TRACEPOINT,
 	.probe = FEAT_PROBE_RAW_TP,
 	.probe_load = tp_probe_load,

@@ -415,7 +415,8 @@ START_TEST(test_report_json)
 					  "with EPERM although BTF is present\""));
 	ck_assert_ptr_nonnull(
 		strstr(out, "\"tracepoint\": {\"usable\": true, \"reason\": \"load+attach probe "
-			    "succeeded\", \"remedy\": null}"));
+			    "succeeded\", \"remedy\": null, \"caps_needed\": [\"CAP_PERFMON\", "
+			    "\"CAP_BPF\"], \"caps_missing\": []}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"ringbuf\": true"));
 	ck_assert_ptr_nonnull(strstr(out, "\"supported\": true,\n    \"reason\": \"Linux 5.5 or later, "
 					  "where its verifier reads .rodata as constants: this kernel "

@@ -18,6 +18,7 @@
 #include "features_impl.h"
 #include "funcs.h"
 #include "pinned.h"
+#include "privilege.h"
 
 #define DATA "tests/unit/data/"
 
@@ -217,6 +218,94 @@ START_TEST(find_rejects_stale_and_renamed)
 }
 END_TEST
 
+/* Root loads code from a pinned build: anyone else able to change it is refused. */
+START_TEST(find_rejects_writable_by_others)
+{
+	char dir[PATH_MAX], why[512], path[PATH_MAX];
+
+	make_build("6.12.117", NULL);
+	snprintf(path, sizeof(path), "%s/6.12.117", root);
+	ck_assert_int_eq(chmod(path, 0775), 0);
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), -EPERM);
+	ck_assert_msg(strstr(why, path) && strstr(why, "writable by its group"), "%s", why);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+
+	snprintf(path, sizeof(path), "%s/6.12.117/funcs", root);
+	ck_assert_int_eq(chmod(path, 0646), 0);
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), -EPERM);
+	ck_assert_msg(strstr(why, path) && strstr(why, "writable by others"), "%s", why);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), -EPERM);
+	ck_assert_msg(strstr(why, "owned by uid 65534"), "%s", why);
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_int_eq(pinned__find("6.12.117", dir, sizeof(dir), why, sizeof(why)), 0);
+}
+END_TEST
+
+/* The whole path counts; a sticky /tmp above a root-owned entry is fine. */
+START_TEST(trusted_path_walks_up)
+{
+	char path[PATH_MAX + 8], sub[PATH_MAX], why[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/t", root);
+	write_file(root, "t", "x");
+	ck_assert_int_eq(priv__trusted_path(path, why, sizeof(why)), 0);
+	ck_assert_int_eq(chmod(root, 01777), 0);
+	ck_assert_int_eq(priv__trusted_path(path, why, sizeof(why)), 0);
+	ck_assert_int_eq(chmod(root, 0777), 0);
+	ck_assert_int_eq(priv__trusted_path(path, why, sizeof(why)), -EPERM);
+	ck_assert_msg(strstr(why, root) && strstr(why, "writable by others"), "%s", why);
+	/* sticky, but what it holds is not root's */
+	snprintf(sub, sizeof(sub), "%s/d", root);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	write_file(sub, "t", "x");
+	ck_assert_int_eq(chown(sub, 65534, 65534), 0);
+	ck_assert_int_eq(chmod(root, 01777), 0);
+	snprintf(path, sizeof(path), "%s/t", sub);
+	ck_assert_int_eq(priv__trusted_path(path, why, sizeof(why)), -EPERM);
+	ck_assert_msg(strstr(why, "owned by uid 65534"), "%s", why);
+	ck_assert_int_eq(chmod(root, 0700), 0);
+}
+END_TEST
+
+START_TEST(user_from_passwd)
+{
+	struct priv_target t;
+	char path[PATH_MAX], err[256];
+
+	write_file(root, "passwd", "root:x:0:0::/root:/bin/sh\nbroken\n"
+				   "pwrutest:x:4242:4343::/:/bin/false\n");
+	snprintf(path, sizeof(path), "%s/passwd", root);
+	ck_assert_int_eq(priv__resolve("pwrutest", path, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t.uid, 4242);
+	ck_assert_uint_eq(t.gid, 4343);
+	ck_assert(!t.keep);
+	ck_assert_int_eq(priv__resolve("4242", path, &t, err, sizeof(err)), 0);
+	ck_assert_str_eq(t.name, "pwrutest");
+	ck_assert_int_eq(priv__resolve("root", path, &t, err, sizeof(err)), 0);
+	ck_assert(t.keep);
+	/* no nobody there: the overflow ids */
+	ck_assert_int_eq(priv__resolve(NULL, path, &t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t.uid, PRIV_NOBODY_ID);
+	ck_assert_int_eq(priv__resolve("nosuchuser", path, &t, err, sizeof(err)), -ENOENT);
+	ck_assert_msg(strstr(err, "--user: no user 'nosuchuser' in "), "%s", err);
+}
+END_TEST
+
+START_TEST(cap_names)
+{
+	char buf[256];
+
+	priv__cap_names((1ULL << 38) | (1ULL << 39), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "CAP_PERFMON,CAP_BPF");
+	priv__cap_names(0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "none");
+	ck_assert_int_eq(priv__cap_from_name("cap_net_admin"), 12);
+}
+END_TEST
+
 START_TEST(table_roundtrip)
 {
 	struct skb_funcs f = {}, g = {};
@@ -322,6 +411,10 @@ int main(void)
 	tcase_add_test(tc, find_exact_release);
 	tcase_add_test(tc, find_never_another_release);
 	tcase_add_test(tc, find_rejects_stale_and_renamed);
+	tcase_add_test(tc, find_rejects_writable_by_others);
+	tcase_add_test(tc, trusted_path_walks_up);
+	tcase_add_test(tc, user_from_passwd);
+	tcase_add_test(tc, cap_names);
 	tcase_add_test(tc, table_roundtrip);
 	tcase_add_test(tc, discover_from_table);
 	tcase_add_test(tc, decide_with_pinned);

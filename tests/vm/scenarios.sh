@@ -479,3 +479,4 @@ done
 pcap_cell
 kmulti_cell
 auto_cell
+"$VM_DIR/privilege.sh" "$KERNEL" || echo "RESULT $KERNEL priv FAIL 0 tests/vm/privilege.sh exited $?"

@@ -45,6 +45,7 @@ enum {
 	OPT_OUTPUT_NETNS_NAMES,
 	OPT_KMODS,
 	OPT_NON_SKB_FUNCS,
+	OPT_TRACK_SKB,
 };
 
 static const struct option long_opts[] = {
@@ -69,6 +70,7 @@ static const struct option long_opts[] = {
 	{ "list-funcs", no_argument, NULL, OPT_LIST_FUNCS },
 	{ "all-kmods", optional_argument, NULL, OPT_ALL_KMODS },
 	{ "kmods", required_argument, NULL, OPT_KMODS },
+	{ "filter-track-skb", optional_argument, NULL, OPT_TRACK_SKB },
 	{ "filter-non-skb-funcs", required_argument, NULL, OPT_NON_SKB_FUNCS },
 	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
 	{ "perf-buffer", optional_argument, NULL, OPT_PERF_BUFFER },
@@ -99,6 +101,10 @@ void options__usage(FILE *out)
 	      "  --filter-mark M[/MASK] skb->mark & MASK == M (MASK defaults to 0xffffffff)\n"
 	      "  --filter-ifname NAME  skb->dev->name == NAME; with --filter-netns PATH, NAME\n"
 	      "                        must exist in that netns and its ifindex must match\n"
+	      "  --filter-track-skb    once an skb matches the filters, follow it by address\n"
+	      "                        until it is freed, whatever its headers become (NAT);\n"
+	      "                        up to 65536 skbs at once, the least recently seen\n"
+	      "                        is forgotten when more match; clones are not followed\n"
 	      "  --filter-non-skb-funcs F  refused: needs stack-id tracking (not implemented)\n"
 	      "  pcap-filter           tcpdump syntax (pcap-filter(7)), e.g. 'tcp dst port 80';\n"
 	      "                        matched on the Ethernet header when the skb has one,\n"
@@ -239,6 +245,8 @@ static bool *bool_field(struct options *o, int c)
 		return &o->output_caller;
 	case OPT_OUTPUT_TCP_FLAGS:
 		return &o->output_tcp_flags;
+	case OPT_TRACK_SKB:
+		return &o->filter_track_skb;
 	case OPT_OUTPUT_NETNS_NAMES:
 		return &o->output_netns_names;
 	case OPT_ALL_KMODS:

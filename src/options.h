@@ -37,6 +37,7 @@ struct options {
 	bool output_json;
 	bool output_stack;
 	bool output_caller;
+	bool filter_track_skb;
 	bool output_tcp_flags;
 	bool output_netns_names;
 	const char *output_file;

@@ -228,6 +228,25 @@ static int no_match(struct trace *t, const struct backend_ops *ops)
 	return -ESRCH;
 }
 
+/*
+ * --filter-track-skb forgets an skb where its struct is freed: kfree_skbmem
+ * (every kfree_skb/consume_skb path), or the NAPI cache that skips it (5.12+),
+ * or __kfree_skb where kfree_skbmem is inlined.
+ */
+static void track_free_funcs(struct trace *t)
+{
+	static const char *const frees[PWRU_TRACK_FREE_FUNCS] = {
+		"kfree_skbmem", "napi_skb_cache_put", "__napi_kfree_skb", "__kfree_skb"
+	};
+	const struct skb_funcs *f = &t->run.funcs;
+
+	memset(t->run.cfg.free_func, 0, sizeof(t->run.cfg.free_func));
+	for (int k = 0; k < PWRU_TRACK_FREE_FUNCS; k++)
+		for (size_t i = 0; i < f->n; i++)
+			if (!f->v[i].module && !strcmp(f->v[i].name, frees[k]))
+				t->run.cfg.free_func[k] = i + 1;
+}
+
 static int try_backend(struct trace *t, const struct backend_ops *ops)
 {
 	int err;
@@ -244,6 +263,8 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 			return err;
 		if (!t->run.funcs.n)
 			return t->o->filter_func ? no_match(t, ops) : -ENOENT;
+		if (t->o->filter_track_skb)
+			track_free_funcs(t);
 	}
 	err = ops->open(&t->be, &t->run);
 	err = err ?: ops->attach(&t->be, &t->run);
@@ -684,6 +705,7 @@ static void fill_cfg(struct trace *t)
 	c->output_stack = t->o->output_stack;
 	c->output_caller = t->o->output_caller;
 	c->use_perfbuf = t->run.perfbuf;
+	c->track_skb = t->o->filter_track_skb;
 }
 
 /* Compile, check with the verifier, and arm the splice before any backend opens. */

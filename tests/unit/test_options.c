@@ -67,6 +67,12 @@ END_TEST
 
 START_TEST(pwru_flags)
 {
+	ck_assert_int_eq(PARSE("--filter-track-skb", "dst", "host", "127.0.0.99"), 0);
+	ck_assert(o.filter_track_skb);
+	ck_assert_str_eq(o.pcap_filter, "dst host 127.0.0.99");
+	options__free(&o);
+	ck_assert_int_eq(PARSE("--filter-track-skb=false"), 0);
+	ck_assert(!o.filter_track_skb);
 	ck_assert_int_eq(PARSE("--kmods", "veth,br_netfilter"), 0);
 	ck_assert_str_eq(o.kmods, "veth,br_netfilter");
 	ck_assert_int_eq(PARSE("--kmods", "veth,,x"), -EINVAL);

@@ -479,3 +479,4 @@ done
 pcap_cell
 kmulti_cell
 auto_cell
+"$VM_DIR/track.sh" "$KERNEL" $USABLE

@@ -97,8 +97,18 @@ while True:
 ' "$W/listener.ready" &
 LISTENER=$!
 for _ in $(seq 100); do [ -e "$W/listener.ready" ] && break; sleep 0.2; done
-if ! iptables -t nat -I "${RULE[@]}"; then
-	result track FAIL 0 "iptables -t nat: cannot add the DNAT rule"
+# A kernel built without NAT (the lab's 6.12-full, whose config is not in the
+# guest: no NAT symbol in kallsyms then) cannot run the case: a visible skip.
+has_nat() {
+	{ zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null; } |
+		grep -q '^CONFIG_NF_NAT=[ym]' || grep -qw nf_nat_setup_info /proc/kallsyms
+}
+if ! iptables -t nat -I "${RULE[@]}" 2>"$W/ipt.err"; then
+	if ! has_nat; then
+		result track absent 0 "SKIP: kernel without CONFIG_NF_NAT: no DNAT to track through"
+	else
+		result track FAIL 0 "iptables -t nat: cannot add the DNAT rule: $(tail -1 "$W/ipt.err")"
+	fi
 	exit 0
 fi
 for be in "${bes[@]}"; do

@@ -113,6 +113,18 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+/*
+ * --filter-track-skb: skbs that matched the filters once, by address, until
+ * freed. LRU so that a full map forgets the skb seen least recently (one
+ * whose free this run did not probe) instead of refusing new ones.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PWRU_TRACK_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
 struct pwru_probe {
 	__u64 addr; /* function IP if known */
 	__u64 caller;
@@ -327,6 +339,48 @@ static __always_inline void count_lost(void)
 		__sync_fetch_and_add(n, 1);
 }
 
+static __always_inline bool frees_skb(const struct pwru_probe *p)
+{
+	__u32 id = p->func_id + 1;
+
+	if (p->kind == PWRU_EV_TRACEPOINT) {
+		for (int i = 0; i < PWRU_TRACK_FREE_TPS; i++)
+			if (CFG.free_tp[i] == id)
+				return true;
+		return false;
+	}
+	for (int i = 0; i < PWRU_TRACK_FREE_FUNCS; i++)
+		if (CFG.free_func[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * A tracked skb passes whatever its headers say now (NAT, encapsulation);
+ * an untracked one that passes the filters is tracked from here on. The
+ * address leaves the map where the skb is freed, after this last event.
+ */
+static __always_inline bool pwru_match(struct sk_buff *skb, const struct pwru_probe *p,
+				       struct net_device **dev, bool *untrack)
+{
+	__u64 key = (__u64)skb;
+	__u8 one = 1;
+
+	*untrack = false;
+	if (!CFG.track_skb)
+		return pwru_filter(skb, dev);
+	if (bpf_map_lookup_elem(&tracked, &key)) {
+		*untrack = frees_skb(p);
+		return true;
+	}
+	if (!pwru_filter(skb, dev))
+		return false;
+	if (frees_skb(p))
+		return true;
+	bpf_map_update_elem(&tracked, &key, &one, BPF_ANY);
+	return true;
+}
+
 static __always_inline void fill_event(void *ctx, struct sk_buff *skb, struct net_device *dev,
 				       const struct pwru_probe *p, struct pwru_event *ev)
 {
@@ -407,10 +461,17 @@ static __always_inline int pwru_handle(void *ctx, struct sk_buff *skb,
 				       const struct pwru_probe *p)
 {
 	struct net_device *dev = NULL;
+	bool untrack;
 
-	if (!PWRU_READY || !skb || !pwru_filter(skb, &dev))
+	if (!PWRU_READY || !skb || !pwru_match(skb, p, &dev, &untrack))
 		return 0;
-	if (!PWRU_FILTER_NEEDS_DEV)
+	if (untrack) {
+		__u64 key = (__u64)skb;
+
+		bpf_map_delete_elem(&tracked, &key);
+	}
+	/* a tracked skb skipped the filters that would have read it */
+	if (!PWRU_FILTER_NEEDS_DEV || !dev)
 		dev = BPF_CORE_READ(skb, dev);
 	if (CFG.use_perfbuf)
 		emit_perf(ctx, skb, dev, p);

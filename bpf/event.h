@@ -67,6 +67,10 @@ struct pwru_event {
 _Static_assert(sizeof(struct pwru_event) == PWRU_EVENT_SIZE,
 	       "struct pwru_event layout changed: update PWRU_EVENT_SIZE deliberately");
 
+#define PWRU_TRACK_FREE_FUNCS 4
+#define PWRU_TRACK_FREE_TPS 2
+#define PWRU_TRACK_MAX 65536 /* skbs followed at once; the least recently seen goes first */
+
 /*
  * Run-time configuration, placed in every backend's .rodata before load so
  * the verifier prunes disabled paths.
@@ -82,7 +86,11 @@ struct pwru_cfg {
 	__u8 use_perfbuf; /* kernels before 5.8 have no BPF ring buffer */
 	__u8 kfree_has_reason; /* kfree_skb tracepoint carries a reason (5.17+) */
 	__u8 pcap_filter; /* a pcap filter is spliced into the stubs (src/pcap/pcap.h) */
-	__u8 pad[3];
+	__u8 track_skb; /* --filter-track-skb: a matched skb is followed by address */
+	__u8 pad[2];
+	/* --filter-track-skb: targets that free the skb, as id + 1 (0: unused) */
+	__u32 free_func[PWRU_TRACK_FREE_FUNCS]; /* PWRU_EV_FUNC ids */
+	__u32 free_tp[PWRU_TRACK_FREE_TPS]; /* PWRU_EV_TRACEPOINT ids */
 };
 
 #endif /* PWRU_EVENT_H */

@@ -42,6 +42,11 @@ enum {
 	OPT_RINGBUF_PAGES,
 	OPT_PERF_BUFFER,
 	OPT_WAIT_DETACH,
+	OPT_OUTPUT_TCP_FLAGS,
+	OPT_OUTPUT_NETNS_NAMES,
+	OPT_KMODS,
+	OPT_NON_SKB_FUNCS,
+	OPT_TRACK_SKB,
 };
 
 static const struct option long_opts[] = {
@@ -51,21 +56,26 @@ static const struct option long_opts[] = {
 	{ "filter-netns", required_argument, NULL, OPT_FILTER_NETNS },
 	{ "filter-mark", required_argument, NULL, OPT_FILTER_MARK },
 	{ "filter-ifname", required_argument, NULL, OPT_FILTER_IFNAME },
-	{ "output-tuple", no_argument, NULL, OPT_OUTPUT_TUPLE },
-	{ "output-meta", no_argument, NULL, OPT_OUTPUT_META },
-	{ "output-json", no_argument, NULL, OPT_OUTPUT_JSON },
-	{ "output-stack", no_argument, NULL, OPT_OUTPUT_STACK },
-	{ "output-caller", no_argument, NULL, OPT_OUTPUT_CALLER },
+	{ "output-tuple", optional_argument, NULL, OPT_OUTPUT_TUPLE },
+	{ "output-meta", optional_argument, NULL, OPT_OUTPUT_META },
+	{ "output-json", optional_argument, NULL, OPT_OUTPUT_JSON },
+	{ "output-stack", optional_argument, NULL, OPT_OUTPUT_STACK },
+	{ "output-caller", optional_argument, NULL, OPT_OUTPUT_CALLER },
+	{ "output-tcp-flags", optional_argument, NULL, OPT_OUTPUT_TCP_FLAGS },
+	{ "output-netns-names", optional_argument, NULL, OPT_OUTPUT_NETNS_NAMES },
 	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 	{ "output-limit-lines", required_argument, NULL, OPT_OUTPUT_LIMIT },
 	{ "timestamp", required_argument, NULL, OPT_TIMESTAMP },
 	{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
 	{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 	{ "list-funcs", no_argument, NULL, OPT_LIST_FUNCS },
-	{ "all-kmods", no_argument, NULL, OPT_ALL_KMODS },
+	{ "all-kmods", optional_argument, NULL, OPT_ALL_KMODS },
+	{ "kmods", required_argument, NULL, OPT_KMODS },
+	{ "filter-track-skb", optional_argument, NULL, OPT_TRACK_SKB },
+	{ "filter-non-skb-funcs", required_argument, NULL, OPT_NON_SKB_FUNCS },
 	{ "ringbuf-pages", required_argument, NULL, OPT_RINGBUF_PAGES },
-	{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
-	{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
+	{ "perf-buffer", optional_argument, NULL, OPT_PERF_BUFFER },
+	{ "wait-detach", optional_argument, NULL, OPT_WAIT_DETACH },
 	{ "user", required_argument, NULL, 'Z' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -84,19 +94,29 @@ void options__usage(FILE *out)
 	      "  --backend B           alias of --probe-backend\n"
 	      "  --kernel-btf FILE     BTF of the running kernel, for kernels without /sys/kernel/btf\n"
 	      "  --all-kmods           also probe functions of loaded modules (module BTF)\n"
+	      "  --kmods A,B           also probe functions of these loaded modules\n"
 	      "  --list-funcs          print the functions that would be probed, with the\n"
 	      "                        position of their skb argument, and exit\n"
 	      "Filters (applied in the kernel):\n"
 	      "  --filter-func REGEX   probe only functions whose whole name matches REGEX\n"
 	      "  --filter-netns NS     /proc/PID/ns/net or inode:N\n"
 	      "  --filter-mark M[/MASK] skb->mark & MASK == M (MASK defaults to 0xffffffff)\n"
-	      "  --filter-ifname NAME  skb->dev->name == NAME\n"
+	      "  --filter-ifname NAME  skb->dev->name == NAME; with --filter-netns PATH, NAME\n"
+	      "                        must exist in that netns and its ifindex must match\n"
+	      "  --filter-track-skb    once an skb matches the filters, follow it by address\n"
+	      "                        until it is freed, whatever its headers become (NAT);\n"
+	      "                        up to 65536 skbs at once, the least recently seen\n"
+	      "                        is forgotten when more match; clones are not followed\n"
+	      "  --filter-non-skb-funcs F  refused: needs stack-id tracking (not implemented)\n"
 	      "  pcap-filter           tcpdump syntax (pcap-filter(7)), e.g. 'tcp dst port 80';\n"
 	      "                        matched on the Ethernet header when the skb has one,\n"
 	      "                        else on the IP header\n"
 	      "Output:\n"
-	      "  --output-tuple        print the 5-tuple\n"
+	      "  --output-tuple        print the 5-tuple (default true)\n"
 	      "  --output-meta         print netns, mark, interface, protocol, MTU, length\n"
+	      "                        (default true)\n"
+	      "  --output-tcp-flags    print TCP flags in the tuple, as tcp:SYN|ACK\n"
+	      "  --output-netns-names  print the netns as inode(name), names from /run/netns\n"
 	      "  --output-json         one JSON object per line\n"
 	      "  --output-stack        print the kernel stack of each event\n"
 	      "  --output-caller       print the calling function\n"
@@ -106,6 +126,7 @@ void options__usage(FILE *out)
 	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default 4096)\n"
 	      "  --perf-buffer         use a perf buffer even where the BPF ring buffer exists\n"
 	      "                        (it is used anyway on kernels before 5.8)\n"
+	      "Boolean options take no value, or =true, =false, =1 or =0 (--output-meta=false).\n"
 	      "Other:\n"
 	      "  --ready-file PATH     create PATH once every probe is attached; removed at stop\n"
 	      "  --wait-detach         on stop, wait until the kernel has removed every probe\n"
@@ -166,6 +187,7 @@ static int parse_netns(struct options *o, const char *s, char *err, size_t len)
 	if (stat(s, &st))
 		return fail(err, len, "--filter-netns: cannot stat '%s': %s", s, strerror(errno));
 	o->netns = st.st_ino;
+	o->netns_path = s;
 	return 0;
 }
 
@@ -204,6 +226,80 @@ static int parse_timestamp(struct options *o, const char *s, char *err, size_t l
 		    s);
 }
 
+static const char *opt_name(int c)
+{
+	for (const struct option *l = long_opts; l->name; l++)
+		if (l->val == c)
+			return l->name;
+	return "?";
+}
+
+static bool *bool_field(struct options *o, int c)
+{
+	switch (c) {
+	case OPT_OUTPUT_TUPLE:
+		return &o->output_tuple;
+	case OPT_OUTPUT_META:
+		return &o->output_meta;
+	case OPT_OUTPUT_JSON:
+		return &o->output_json;
+	case OPT_OUTPUT_STACK:
+		return &o->output_stack;
+	case OPT_OUTPUT_CALLER:
+		return &o->output_caller;
+	case OPT_OUTPUT_TCP_FLAGS:
+		return &o->output_tcp_flags;
+	case OPT_TRACK_SKB:
+		return &o->filter_track_skb;
+	case OPT_OUTPUT_NETNS_NAMES:
+		return &o->output_netns_names;
+	case OPT_ALL_KMODS:
+		return &o->all_kmods;
+	case OPT_PERF_BUFFER:
+		return &o->perf_buffer;
+	case OPT_WAIT_DETACH:
+		return &o->wait_detach;
+	}
+	return NULL;
+}
+
+/* Go's flag package (pwru's) takes these spellings for a bool; `--flag value` is not one. */
+static int parse_bool(int c, const char *arg, bool *v, char *err, size_t len)
+{
+	static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
+	static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False" };
+
+	if (!arg) {
+		*v = true;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(arg, yes[i]) || !strcmp(arg, no[i])) {
+			*v = !strcmp(arg, yes[i]);
+			return 0;
+		}
+	}
+	return fail(err, len, "--%s: '%s' is not a boolean (true, false, 1 or 0)", opt_name(c),
+		    arg);
+}
+
+/* Module names as /sys/kernel/btf lists them: no path separators, none empty. */
+static int check_kmods(const char *s, char *err, size_t len)
+{
+	const char *p = s;
+
+	while (1) {
+		size_t n = strcspn(p, ",");
+
+		if (!n || n >= 64 || memchr(p, '/', n) || memchr(p, '.', n) == p)
+			return fail(err, len, "--kmods: '%s' is not a comma-separated list of module names",
+				    s);
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 /* Same anchored form discovery uses, so the option and the scan agree. */
 static int check_regex(const char *re, char *err, size_t len)
 {
@@ -219,7 +315,10 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	char why[PATH_MAX + 64];
 	unsigned long long n;
 	long page;
+	bool *b = bool_field(o, c);
 
+	if (b)
+		return parse_bool(c, arg, b, err, len);
 	switch (c) {
 	case OPT_BACKEND:
 		if (!strcmp(arg, "auto")) {
@@ -244,21 +343,6 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 			return fail(err, len, "--filter-ifname: '%s' is not an interface name (1-%d characters)",
 				    arg, IF_NAMESIZE - 1);
 		o->ifname = arg;
-		return 0;
-	case OPT_OUTPUT_TUPLE:
-		o->output_tuple = true;
-		return 0;
-	case OPT_OUTPUT_META:
-		o->output_meta = true;
-		return 0;
-	case OPT_OUTPUT_JSON:
-		o->output_json = true;
-		return 0;
-	case OPT_OUTPUT_STACK:
-		o->output_stack = true;
-		return 0;
-	case OPT_OUTPUT_CALLER:
-		o->output_caller = true;
 		return 0;
 	case OPT_OUTPUT_FILE:
 		if (!*arg)
@@ -289,9 +373,13 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_LIST_FUNCS:
 		o->cmd = CMD_LIST_FUNCS;
 		return 0;
-	case OPT_ALL_KMODS:
-		o->all_kmods = true;
-		return 0;
+	case OPT_KMODS:
+		o->kmods = arg;
+		return check_kmods(arg, err, len);
+	case OPT_NON_SKB_FUNCS:
+		/* pwru ties such events to an skb by stack id (--filter-track-skb-by-stackid) */
+		return fail(err, len,
+			    "--filter-non-skb-funcs: not supported: it needs stack-id skb tracking, which this pwru does not have");
 	case OPT_RINGBUF_PAGES:
 		if (parse_u64(arg, &n) || !n || (n & (n - 1)) || n > (1u << 20))
 			return fail(err, len,
@@ -309,12 +397,6 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 				    (unsigned long long)n, page,
 				    (unsigned long long)(RINGBUF_MAX_BYTES / page));
 		o->ringbuf_pages = n;
-		return 0;
-	case OPT_WAIT_DETACH:
-		o->wait_detach = true;
-		return 0;
-	case OPT_PERF_BUFFER:
-		o->perf_buffer = true;
 		return 0;
 	case 'Z':
 		if (!*arg)
@@ -364,14 +446,6 @@ static int check_pcap(const char *expr, char *err, size_t len)
 	return 0;
 }
 
-static const char *opt_name(int c)
-{
-	for (const struct option *l = long_opts; l->name; l++)
-		if (l->val == c)
-			return l->name;
-	return "?";
-}
-
 /* `pwru check` accepts only the options that change what is detected or how it is shown. */
 static int check_subcommand(struct options *o, int c, char *err, size_t len)
 {
@@ -389,6 +463,9 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 	memset(o, 0, sizeof(*o));
 	o->backend = -1;
 	o->ringbuf_pages = 4096;
+	/* on by default, as in pwru; --output-meta=false turns them off */
+	o->output_tuple = true;
+	o->output_meta = true;
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		check = true;
 		argv++;

@@ -28,6 +28,7 @@ struct options {
 	int backend; /* enum pwru_backend, or -1 for auto */
 	const char *filter_func;
 	__u32 netns; /* 0: any */
+	const char *netns_path; /* --filter-netns given as a path, for --filter-ifname */
 	__u32 mark;
 	__u32 mark_mask; /* 0: no mark filter */
 	const char *ifname;
@@ -36,6 +37,9 @@ struct options {
 	bool output_json;
 	bool output_stack;
 	bool output_caller;
+	bool filter_track_skb;
+	bool output_tcp_flags;
+	bool output_netns_names;
 	const char *output_file;
 	unsigned long long limit_lines; /* 0: unlimited */
 	enum ts_mode timestamp;
@@ -43,6 +47,7 @@ struct options {
 	const char *ready_file;
 	const char *user; /* --user: who the event loop runs as; NULL: nobody */
 	bool all_kmods;
+	const char *kmods; /* --kmods: comma-separated module names */
 	const char *pcap_filter; /* positional words, joined; owned by options */
 	__u32 ringbuf_pages; /* per ring buffer, power of two */
 	bool perf_buffer; /* force the perf buffer even where a ring buffer exists */

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "ksyms.h"
 #include "drop_reason.h"
+#include "netns.h"
 
 struct skb_seen {
 	__u64 skb;
@@ -29,6 +30,7 @@ int out_ctx__init(struct out_ctx *c, const struct options *o)
 	c->json = o->output_json;
 	c->stack = o->output_stack;
 	c->caller = o->output_caller;
+	c->tcp_flags = o->output_tcp_flags;
 	c->ts = o->timestamp;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
@@ -89,10 +91,29 @@ static void addr_str(const struct pwru_event *ev, const __u8 *a, char *buf, size
 		inet_ntop(AF_INET, a, buf, len);
 }
 
+/* Bit order of the TCP header, FIN first; pwru joins the names with '|'. */
+static const char *tcp_flags_str(__u8 f, char *buf, size_t len)
+{
+	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 8; i++)
+		if (f & (1u << i) && off < len)
+			off += snprintf(buf + off, len - off, "%s%s", off ? "|" : "", names[i]);
+	return buf;
+}
+
 char *output__tuple(const struct pwru_event *ev, char *buf, size_t len)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[8];
+	return output__tuple_flags(ev, false, buf, len);
+}
+
+char *output__tuple_flags(const struct pwru_event *ev, bool flags, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[48], fl[40];
 	const struct pwru_tuple *t = &ev->tuple;
+	const char *l4;
 	bool v6 = ev->flags & PWRU_F_IPV6;
 
 	if (!(ev->flags & PWRU_F_HAS_TUPLE)) {
@@ -101,8 +122,13 @@ char *output__tuple(const struct pwru_event *ev, char *buf, size_t len)
 	}
 	addr_str(ev, t->saddr, s, sizeof(s));
 	addr_str(ev, t->daddr, d, sizeof(d));
+	l4 = l4_name(t->l4_proto, p, sizeof(p));
+	if (flags && t->l4_proto == IPPROTO_TCP && t->tcp_flags) {
+		snprintf(p, sizeof(p), "tcp:%s", tcp_flags_str(t->tcp_flags, fl, sizeof(fl)));
+		l4 = p;
+	}
 	snprintf(buf, len, v6 ? "[%s]:%u->[%s]:%u(%s)" : "%s:%u->%s:%u(%s)", s, t->sport, d,
-		 t->dport, l4_name(t->l4_proto, p, sizeof(p)));
+		 t->dport, l4);
 	return buf;
 }
 
@@ -219,6 +245,17 @@ static void print_stack_text(struct out_ctx *c, const struct pwru_event *ev, FIL
 		fprintf(out, "\n%s", ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
 }
 
+/* "4026531840", or "4026532290(blue)" when /run/netns names it */
+static void netns_str(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len)
+{
+	const char *name = netns_names__find(c->netns_names, ev->netns);
+
+	if (name)
+		snprintf(buf, len, "%u(%s)", ev->netns, name);
+	else
+		snprintf(buf, len, "%u", ev->netns);
+}
+
 static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
 	char proc[48], func[192], tuple[128], sym[128], skb[24];
@@ -235,11 +272,13 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 		fprintf(out, " %-16llu", (unsigned long long)ev->ts);
 	else if (c->ts == TS_RELATIVE)
 		fprintf(out, " %-16llu", (unsigned long long)relative_ts(c, ev));
-	if (c->meta)
-		fprintf(out, " %-10u %-8x %-16s %#06x %-5u %-5u", ev->netns, ev->mark,
+	if (c->meta) {
+		netns_str(c, ev, sym, sizeof(sym));
+		fprintf(out, " %-10s %-8x %-16s %#06x %-5u %-5u", sym, ev->mark,
 			ev->ifname[0] ? ev->ifname : "0", ev->proto, ev->mtu, ev->len);
+	}
 	if (c->tuple)
-		fprintf(out, " %s", output__tuple(ev, tuple, sizeof(tuple)));
+		fprintf(out, " %s", output__tuple_flags(ev, c->tcp_flags, tuple, sizeof(tuple)));
 	fprintf(out, " %s", output__func(c, ev, func, sizeof(func)));
 	if (c->caller) {
 		caller = ev->flags & PWRU_F_HAS_CALLER ? ev->caller : caller_from_stack(c, ev);
@@ -317,6 +356,9 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	}
 	if (c->meta) {
 		jsonw_uint_field(&w, "netns", ev->netns);
+		if (netns_names__find(c->netns_names, ev->netns))
+			jsonw_string_field(&w, "netns_name",
+					   netns_names__find(c->netns_names, ev->netns));
 		jsonw_uint_field(&w, "mark", ev->mark);
 		jsonw_string_field(&w, "iface", ev->ifname[0] ? ev->ifname : "");
 		jsonw_uint_field(&w, "ifindex", ev->ifindex);

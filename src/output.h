@@ -15,14 +15,16 @@
 
 struct ksyms;
 struct drop_reasons;
+struct netns_names;
 
 #define OUT_STACK_MAX 127
 
 struct out_ctx {
-	bool tuple, meta, json, stack, caller;
+	bool tuple, meta, json, stack, caller, tcp_flags;
 	enum ts_mode ts;
 	const struct ksyms *ksyms;
 	const struct drop_reasons *reasons;
+	const struct netns_names *netns_names; /* --output-netns-names, else NULL */
 	/* names by func_id, per event kind */
 	const char *const *func_names;
 	size_t nr_funcs;
@@ -48,6 +50,8 @@ int output__event(struct out_ctx *c, const struct pwru_event *ev, FILE *out);
 
 /* "10.0.2.15:58998->1.1.1.1:80(tcp)", "[::1]:5->[::1]:6(udp)"; returns buf */
 char *output__tuple(const struct pwru_event *ev, char *buf, size_t len);
+/* The same with "(tcp:SYN|ACK)" when flags is set and the segment has any (pwru's form). */
+char *output__tuple_flags(const struct pwru_event *ev, bool flags, char *buf, size_t len);
 /* "ip_output", "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)"; returns buf */
 char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len);
 

@@ -21,6 +21,7 @@
 #include "backend.h"
 #include "drop_reason.h"
 #include "ksyms.h"
+#include "netns.h"
 #include "options.h"
 #include "output.h"
 #include "pcap.h"
@@ -115,6 +116,7 @@ struct trace {
 	struct priv_target priv;
 	bool dropped; /* the event loop runs without root and capabilities */
 	bool maps_unreadable; /* after the drop: bpf() map reads refused */
+	struct netns_names *netns_names;
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 };
 
@@ -125,6 +127,26 @@ static struct btf *load_btf(const char *path)
 	return libbpf_get_error(btf) ? NULL : btf;
 }
 
+/* --kmods names modules that must be loaded: say which one is not, once, before discovery. */
+static int check_kmods(const struct options *o)
+{
+	char path[PATH_MAX];
+	const char *p = o->kmods;
+
+	while (p && *p && !o->all_kmods) {
+		int n = strcspn(p, ",");
+
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%.*s", n, p);
+		if (access(path, R_OK)) {
+			fprintf(stderr, "pwru: --kmods: module '%.*s' is not loaded or has no BTF (%s: %s)\n",
+				n, p, path, strerror(errno));
+			return -ENOENT;
+		}
+		p += p[n] ? n + 1 : n;
+	}
+	return 0;
+}
+
 /* From BTF, or from the pinned build's table when the kernel has none. */
 static int discover_funcs(const struct options *o, const char *pinned_dir, struct skb_funcs *out)
 {
@@ -132,13 +154,14 @@ static int discover_funcs(const struct options *o, const char *pinned_dir, struc
 		.kernel_btf = o->kernel_btf,
 		.filter_func = o->filter_func,
 		.all_kmods = o->all_kmods,
+		.kmods = o->kmods,
 	};
 	struct skb_funcs table = {};
 	int err;
 
 	if (pinned_dir) {
-		if (o->all_kmods)
-			fprintf(stderr, "pwru: --all-kmods: without module BTF only vmlinux "
+		if (o->all_kmods || o->kmods)
+			fprintf(stderr, "pwru: --all-kmods/--kmods: without module BTF only vmlinux "
 					"functions are known (the pinned build's table)\n");
 		err = pinned__read_table(pinned_dir, "funcs", &table);
 		if (err)
@@ -210,6 +233,25 @@ static int no_match(struct trace *t, const struct backend_ops *ops)
 	return -ESRCH;
 }
 
+/*
+ * --filter-track-skb forgets an skb where its struct is freed: kfree_skbmem
+ * (every kfree_skb/consume_skb path), or the NAPI cache that skips it (5.12+),
+ * or __kfree_skb where kfree_skbmem is inlined.
+ */
+static void track_free_funcs(struct trace *t)
+{
+	static const char *const frees[PWRU_TRACK_FREE_FUNCS] = {
+		"kfree_skbmem", "napi_skb_cache_put", "__napi_kfree_skb", "__kfree_skb"
+	};
+	const struct skb_funcs *f = &t->run.funcs;
+
+	memset(t->run.cfg.free_func, 0, sizeof(t->run.cfg.free_func));
+	for (int k = 0; k < PWRU_TRACK_FREE_FUNCS; k++)
+		for (size_t i = 0; i < f->n; i++)
+			if (!f->v[i].module && !strcmp(f->v[i].name, frees[k]))
+				t->run.cfg.free_func[k] = i + 1;
+}
+
 static int try_backend(struct trace *t, const struct backend_ops *ops)
 {
 	int err;
@@ -226,6 +268,8 @@ static int try_backend(struct trace *t, const struct backend_ops *ops)
 			return err;
 		if (!t->run.funcs.n)
 			return t->o->filter_func ? no_match(t, ops) : -ENOENT;
+		if (t->o->filter_track_skb)
+			track_free_funcs(t);
 	}
 	err = ops->open(&t->be, &t->run);
 	err = err ?: ops->attach(&t->be, &t->run);
@@ -444,6 +488,12 @@ static int setup_output(struct trace *t)
 	if (err)
 		return err;
 	t->out.reasons = t->reasons = load_reasons(&t->run);
+	if (t->o->output_netns_names) {
+		err = netns_names__load(NULL, &t->netns_names);
+		if (err)
+			return err;
+		t->out.netns_names = t->netns_names;
+	}
 	return 0;
 }
 
@@ -690,6 +740,7 @@ static void trace__free(struct trace *t)
 	stack_cache__free(&t->stacks);
 	ksyms__free(t->ksyms);
 	drop_reasons__free(t->reasons);
+	netns_names__free(t->netns_names);
 	free((void *)t->out.func_names);
 	out_ctx__free(&t->out);
 	skb_funcs__free(&t->run.funcs);
@@ -697,6 +748,34 @@ static void trace__free(struct trace *t)
 	features__free(t->feat);
 	pcap_filter__uninstall();
 	pcap_filter__free(t->pcap);
+}
+
+/*
+ * pwru resolves --filter-ifname inside --filter-netns: the name must exist
+ * there, and events are then matched on its ifindex too (a same-named
+ * device in another netns does not match).
+ */
+static int ifname_in_netns(struct trace *t)
+{
+	const struct options *o = t->o;
+	int ifindex;
+
+	if (!o->ifname || !o->netns_path)
+		return 0;
+	ifindex = netns__ifindex(o->netns_path, o->ifname);
+	if (ifindex == -ENODEV) {
+		fprintf(stderr, "pwru: --filter-ifname: no interface '%s' in netns %s\n", o->ifname,
+			o->netns_path);
+		t->exit_code = 2;
+		return ifindex;
+	}
+	if (ifindex < 0) {
+		fprintf(stderr, "pwru: --filter-ifname: cannot look up '%s' in netns %s: %s\n",
+			o->ifname, o->netns_path, strerror(-ifindex));
+		return ifindex;
+	}
+	t->run.cfg.ifindex = ifindex;
+	return 0;
 }
 
 static void fill_cfg(struct trace *t)
@@ -711,6 +790,7 @@ static void fill_cfg(struct trace *t)
 	c->output_stack = t->o->output_stack;
 	c->output_caller = t->o->output_caller;
 	c->use_perfbuf = t->run.perfbuf;
+	c->track_skb = t->o->filter_track_skb;
 }
 
 /* Compile, check with the verifier, and arm the splice before any backend opens. */
@@ -782,6 +862,9 @@ static int prepare(struct trace *t)
 		return -ENOENT;
 	}
 	fill_cfg(t);
+	err = check_kmods(t->o) ?: ifname_in_netns(t);
+	if (err)
+		return err;
 	return t->o->pcap_filter ? setup_pcap(t) : 0;
 }
 
@@ -842,6 +925,8 @@ int trace__list_funcs(const struct options *o)
 	struct utsname u;
 	int err;
 
+	if (check_kmods(o))
+		return 1;
 	/* no kernel BTF: the pinned build's table, as a trace would use it */
 	if (!o->kernel_btf && access("/sys/kernel/btf/vmlinux", R_OK) && !uname(&u) &&
 	    !pinned__find(u.release, dir, sizeof(dir), why, sizeof(why)))

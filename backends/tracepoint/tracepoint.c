@@ -33,14 +33,20 @@ struct tp_backend {
 	size_t n;
 };
 
-/* kfree_skb gained its reason argument in 5.17: tell this object's BPF side. */
+/* kfree_skb gained its reason argument in 5.17: tell this object's BPF side; the frees. */
 static void tp_tune_cfg(const struct backend *b, struct pwru_cfg *cfg)
 {
 	const struct tp_backend *tb = b->priv;
 
-	for (size_t i = 0; i < tb->tps.n; i++)
+	for (size_t i = 0; i < tb->tps.n; i++) {
 		if (!strcmp(tb->tps.v[i].name, "kfree_skb"))
 			cfg->kfree_has_reason = tb->tps.v[i].nr_args >= 3;
+		/* both fire only once the last reference is gone: --filter-track-skb forgets it */
+		if (cfg->track_skb && !strcmp(tb->tps.v[i].name, "kfree_skb"))
+			cfg->free_tp[0] = i + 1;
+		if (cfg->track_skb && !strcmp(tb->tps.v[i].name, "consume_skb"))
+			cfg->free_tp[1] = i + 1;
+	}
 }
 
 static int tp_open(struct backend *b, struct pwru_run *r)

@@ -63,6 +63,28 @@ static int scan_modules(struct btf *vmlinux, struct skb_funcs *out)
 	return err;
 }
 
+/* --kmods a,b: just those modules; one without BTF is an error (-ENOENT), unlike with --all-kmods. */
+static int scan_kmods(struct btf *vmlinux, const char *list, struct skb_funcs *out)
+{
+	char path[PATH_MAX], name[64];
+	struct btf *btf;
+	int err = 0;
+
+	while (!err && *list) {
+		size_t n = strcspn(list, ",");
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, list);
+		list += list[n] ? n + 1 : n;
+		snprintf(path, sizeof(path), "%s/%s", MODULES_BTF_DIR, name);
+		btf = btf__parse_split(path, vmlinux);
+		if (!btf)
+			return -errno;
+		err = skb_funcs__scan_btf(btf, name, out);
+		btf__free(btf);
+	}
+	return err;
+}
+
 int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 {
 	const char *path = o->kernel_btf ? o->kernel_btf : VMLINUX_BTF;
@@ -95,6 +117,8 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 	}
 	if (!err && o->all_kmods && vmlinux)
 		err = scan_modules(vmlinux, &f);
+	else if (!err && o->kmods && vmlinux)
+		err = scan_kmods(vmlinux, o->kmods, &f);
 	if (!err && o->filter_func)
 		err = skb_funcs__filter_regex(&f, o->filter_func);
 	if (!err && f.n)

@@ -38,6 +38,7 @@ struct discover_opts {
 	const char *kernel_btf; /* NULL: /sys/kernel/btf/vmlinux */
 	const char *filter_func; /* POSIX extended regex, whole-name match; NULL: all */
 	bool all_kmods; /* also scan /sys/kernel/btf/<module> */
+	const char *kmods; /* "a,b": also scan just these modules (all_kmods wins) */
 	const char *avail_path; /* NULL: <tracefs>/available_filter_functions */
 	const char *kallsyms_path; /* NULL: /proc/kallsyms */
 	/* scanned already (a pinned build's table): no BTF is read, all_kmods ignored */
@@ -47,7 +48,8 @@ struct discover_opts {
 /*
  * Scan, filter by name, and keep only probeable functions (listed in
  * available_filter_functions when readable, else in kallsyms). Sorted by name.
- * *out is replaced, not appended to. -EINVAL: filter_func does not compile.
+ * *out is replaced, not appended to. -EINVAL: filter_func does not compile;
+ * -ENOENT: a module of kmods has no BTF (not loaded).
  */
 int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out);
 void skb_funcs__free(struct skb_funcs *f);

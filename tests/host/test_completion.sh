@@ -34,10 +34,14 @@ expect 'auto fentry kprobe kprobe-multi tracepoint' --probe-backend ''
 expect 'kprobe kprobe-multi' --backend kp
 expect 'kprobe kprobe-multi' --probe-backend = kp
 expect 'check' ch
+expect 'false true' --output-meta = ''
+expect 'false' --output-tuple = f
+# a bool takes no next word: that is the pcap filter's (or another option)
+expect '' --output-meta ''
 expect '--output-json' check --output-j
 expect '--timestamp' --tim
 expect 'absolute' --timestamp ab
 expect '' --filter-mark ''
-expect '--filter-func --filter-ifname --filter-mark --filter-netns' --filter
+expect '--filter-func --filter-ifname --filter-mark --filter-netns --filter-non-skb-funcs --filter-track-skb' --filter
 expect "$(ls /sys/class/net | sort | tr '\n' ' ' | sed 's/ $//')" --filter-ifname ''
 echo "bash completion: options equal --help's, values and check complete"

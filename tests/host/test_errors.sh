@@ -21,6 +21,11 @@ expect_error 2 "--ringbuf-pages: '3' is not a power of two" --ringbuf-pages 3
 [ "$(getconf PAGESIZE)" != 4096 ] ||
 	expect_error 2 "--ringbuf-pages: 1048576 pages of 4096 bytes exceed the ring buffer's limit of 2 GiB (524288 pages)" --ringbuf-pages 1048576
 expect_error 2 "unknown option '--frobnicate'" --frobnicate
+expect_error 2 "--output-meta: 'maybe' is not a boolean (true, false, 1 or 0)" --output-meta=maybe
+expect_error 2 "--output-tuple: '' is not a boolean" --output-tuple=
+expect_error 2 "--kmods: 'a,,b' is not a comma-separated list of module names" --kmods a,,b
+expect_error 2 "--filter-non-skb-funcs: not supported" --filter-non-skb-funcs kfree_skb
+expect_error 2 "--filter-ifname: no interface 'nosuchdev0' in netns /proc/self/ns/net" --probe-backend tracepoint --filter-netns /proc/self/ns/net --filter-ifname nosuchdev0
 expect_error 2 "option '--filter-func' requires a value" --filter-func
 expect_error 2 "pcap filter 'udp and (': can't parse filter expression: syntax error" 'udp and ('
 expect_error 2 "pcap filter 'proto foo': unknown ip proto 'foo'" proto foo
@@ -58,6 +63,8 @@ rc=0
 "$PWRU" check >/dev/full 2>"$TMP/stderr" || rc=$?
 [ $rc = 1 ] && grep -q '^pwru: check: cannot write the report: ' "$TMP/stderr" ||
 	fail "pwru check >/dev/full: exit $rc: $(cat "$TMP/stderr")"
+expect_error 1 "--kmods: module 'nosuchmod' is not loaded or has no BTF" --probe-backend tracepoint --kmods nosuchmod
+expect_error 1 "--kmods: module 'nosuchmod' is not loaded" --list-funcs --kmods nosuchmod
 echo "not btf" >"$TMP/bad.btf"
 expect_error 1 "--kernel-btf: '$TMP/bad.btf' is not a readable BTF file" --probe-backend tracepoint --kernel-btf "$TMP/bad.btf"
 

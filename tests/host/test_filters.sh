@@ -31,14 +31,24 @@ ip netns add "$ns"
 trap 'ip netns del "$ns" 2>/dev/null; cleanup' EXIT
 ip -n "$ns" link set lo up
 out="$TMP/netns.out"
-start_pwru "$out" --probe-backend tracepoint --output-tuple --output-meta --filter-netns "/run/netns/$ns"
+start_pwru "$out" --probe-backend tracepoint --output-netns-names --filter-netns "/run/netns/$ns"
 ip netns exec "$ns" python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9994))'
 send_udp 127.0.0.1 9993 1
 stop_pwru
 inode=$(stat -L -c %i "/run/netns/$ns")
-grep -q "$inode .*127.0.0.1:[0-9]*->127.0.0.1:9994(udp) net_dev_queue" "$out" || { cat "$out"; fail "netns: in-namespace datagram missing"; }
+grep -q "$inode($ns) .*127.0.0.1:[0-9]*->127.0.0.1:9994(udp) net_dev_queue" "$out" || { cat "$out"; fail "netns: in-namespace datagram missing (or its name)"; }
 ! grep -q ':9993(udp)' "$out" || { cat "$out"; fail "netns: host-namespace datagram traced"; }
-echo "filter-netns ok"
+echo "filter-netns ok (tuple and meta on by default, netns named)"
+
+# --filter-ifname inside --filter-netns: the namespace's lo, not the host's
+out="$TMP/netns-if.out"
+start_pwru "$out" --probe-backend tracepoint --filter-netns "/run/netns/$ns" --filter-ifname lo
+ip netns exec "$ns" python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9994))'
+send_udp 127.0.0.1 9993 1
+stop_pwru
+grep -q "$inode .* lo .*:9994(udp) net_dev_queue" "$out" || { cat "$out"; fail "netns+ifname: in-namespace lo datagram missing"; }
+! grep -q ':9993(udp)' "$out" || { cat "$out"; fail "netns+ifname: host lo datagram traced"; }
+echo "filter-ifname in filter-netns ok"
 
 # --filter-ifname: lo matches loopback traffic, a name nobody has matches nothing
 out="$TMP/ifname.out"
@@ -52,6 +62,27 @@ send_udp 127.0.0.1 9991 1
 stop_pwru
 [ "$(grep -vc '^SKB' "$out")" = 0 ] || { cat "$out"; fail "ifname: events for a device that does not exist"; }
 echo "filter-ifname ok"
+
+# --output-meta=false --output-tuple=false: pwru's way to turn the defaults off
+out="$TMP/bare.out"
+start_pwru "$out" --probe-backend tracepoint --output-meta=false --output-tuple=false 'udp dst port 9985'
+send_udp 127.0.0.1 9985 1
+stop_pwru
+head -1 "$out" | grep -qx 'SKB  *CPU PROCESS  *FUNC' || { cat "$out"; fail "bare: header has more than SKB CPU PROCESS FUNC"; }
+grep -q ' net_dev_queue$' "$out" || { cat "$out"; fail "bare: datagram missing"; }
+! grep -q '127.0.0.1' "$out" || { cat "$out"; fail "bare: tuple printed"; }
+echo "output-meta=false output-tuple=false ok"
+
+# --output-tcp-flags: a connect to a closed port is SYN, then RST|ACK
+out="$TMP/flags.out"
+start_pwru "$out" --probe-backend tracepoint --output-tcp-flags 'tcp port 9986'
+python3 -c 'import socket
+try: socket.create_connection(("127.0.0.1", 9986), 2)
+except OSError: pass'
+stop_pwru
+grep -q -- '->127.0.0.1:9986(tcp:SYN) ' "$out" || { cat "$out"; fail "tcp flags: no SYN"; }
+grep -q -- ':9986->127.0.0.1:[0-9]*(tcp:RST|ACK) ' "$out" || { cat "$out"; fail "tcp flags: no RST|ACK"; }
+echo "output-tcp-flags ok"
 
 # --output-json: every line parses; the datagram's tuple is there
 out="$TMP/json.out"

@@ -32,6 +32,55 @@ START_TEST(defaults)
 	ck_assert_int_eq(o.timestamp, TS_NONE);
 	ck_assert_uint_eq(o.mark_mask, 0);
 	ck_assert_uint_eq(o.ringbuf_pages, 4096);
+	/* as in pwru */
+	ck_assert(o.output_tuple && o.output_meta);
+	ck_assert(!o.output_json && !o.output_tcp_flags && !o.output_netns_names);
+}
+END_TEST
+
+START_TEST(bools)
+{
+	ck_assert_int_eq(PARSE("--output-meta=false", "--output-tuple=0"), 0);
+	ck_assert(!o.output_meta && !o.output_tuple);
+	ck_assert_int_eq(PARSE("--output-json=true", "--output-stack=1", "--output-caller=T",
+			       "--all-kmods=True", "--perf-buffer", "--output-tcp-flags",
+			       "--output-netns-names=TRUE"),
+			 0);
+	ck_assert(o.output_json && o.output_stack && o.output_caller && o.all_kmods &&
+		  o.perf_buffer && o.output_tcp_flags && o.output_netns_names);
+	ck_assert_int_eq(PARSE("--output-json=false"), 0);
+	ck_assert(!o.output_json);
+	/* the last one wins, as with Go's flag package */
+	ck_assert_int_eq(PARSE("--output-meta=false", "--output-meta"), 0);
+	ck_assert(o.output_meta);
+	ck_assert_int_eq(PARSE("--output-tuple=yes"), -EINVAL);
+	ck_assert_str_eq(err, "--output-tuple: 'yes' is not a boolean (true, false, 1 or 0)");
+	ck_assert_int_eq(PARSE("--output-meta="), -EINVAL);
+	ck_assert_str_eq(err, "--output-meta: '' is not a boolean (true, false, 1 or 0)");
+	/* a bool never takes the next word: that stays the pcap filter */
+	ck_assert_int_eq(PARSE("--output-tuple", "udp"), 0);
+	ck_assert_str_eq(o.pcap_filter, "udp");
+	options__free(&o);
+	ck_assert_int_eq(PARSE("--list-funcs=true"), -EINVAL);
+}
+END_TEST
+
+START_TEST(pwru_flags)
+{
+	ck_assert_int_eq(PARSE("--filter-track-skb", "dst", "host", "127.0.0.99"), 0);
+	ck_assert(o.filter_track_skb);
+	ck_assert_str_eq(o.pcap_filter, "dst host 127.0.0.99");
+	options__free(&o);
+	ck_assert_int_eq(PARSE("--filter-track-skb=false"), 0);
+	ck_assert(!o.filter_track_skb);
+	ck_assert_int_eq(PARSE("--kmods", "veth,br_netfilter"), 0);
+	ck_assert_str_eq(o.kmods, "veth,br_netfilter");
+	ck_assert_int_eq(PARSE("--kmods", "veth,,x"), -EINVAL);
+	ck_assert_str_eq(err, "--kmods: 'veth,,x' is not a comma-separated list of module names");
+	ck_assert_int_eq(PARSE("--kmods", "../x"), -EINVAL);
+	ck_assert_int_eq(PARSE("--kmods", ""), -EINVAL);
+	ck_assert_int_eq(PARSE("--filter-non-skb-funcs", "kfree"), -EINVAL);
+	ck_assert_str_eq(err, "--filter-non-skb-funcs: not supported: it needs stack-id skb tracking, which this pwru does not have");
 }
 END_TEST
 
@@ -201,6 +250,8 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, bools);
+	tcase_add_test(tc, pwru_flags);
 	tcase_add_test(tc, backends);
 	tcase_add_test(tc, mark);
 	tcase_add_test(tc, netns);

@@ -6,11 +6,14 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/btf.h>
 
 #include "drop_reason.h"
 #include "event.h"
 #include "ksyms.h"
+#include "netns.h"
 #include "options.h"
 #include "output.h"
 
@@ -106,6 +109,24 @@ static char *render(const struct pwru_event *ev, bool header)
 START_TEST(text_default)
 {
 	struct pwru_event ev = v4_event(0);
+	char *argv[] = { "pwru", NULL }, err[128];
+	char *s;
+
+	/* the defaults the parser sets: tuple and meta on, as in pwru */
+	ck_assert_int_eq(options__parse(&o, 1, argv, err, sizeof(err)), 0);
+	ctx_init();
+	s = render(&ev, true);
+	ck_assert_str_eq(s, "SKB                CPU PROCESS          NETNS      MARK/x   IFACE            "
+			    "PROTO  MTU   LEN   TUPLE FUNC\n"
+			    "0xffff888012345600 1   curl:4242        4026531840 2a       lo               "
+			    "0x0800 65536 60    10.0.2.15:58998->1.1.1.1:80(tcp) ip_output\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(text_bare)
+{
+	struct pwru_event ev = v4_event(0);
 	char *s;
 
 	ctx_init();
@@ -129,6 +150,54 @@ START_TEST(text_tuple_meta)
 			    "0xffff888012345600 1   curl:4242        4026531840 2a       lo               "
 			    "0x0800 65536 60    10.0.2.15:58998->1.1.1.1:80(tcp) ip_output\n");
 	free(s);
+}
+END_TEST
+
+START_TEST(text_tcp_flags_netns_names)
+{
+	struct pwru_event ev = v4_event(0);
+	char dir[] = "/tmp/pwru-netns-XXXXXX", path[64], want[64];
+	struct netns_names *nn;
+	struct stat st;
+	char *s;
+
+	ck_assert_int_eq(netns_names__load("tests/unit/no-such-dir", &nn), 0);
+	ck_assert_ptr_null(netns_names__find(nn, ev.netns));
+	netns_names__free(nn);
+	/* a plain file stands in for a /run/netns bind mount: only its inode counts */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/blue", dir);
+	fclose(fopen(path, "w"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(netns_names__load(dir, &nn), 0);
+	unlink(path);
+	rmdir(dir);
+	o.output_tuple = o.output_meta = o.output_tcp_flags = true;
+	ctx_init();
+	c.netns_names = nn;
+	ev.tuple.tcp_flags = 0x12;
+	ev.netns = st.st_ino;
+	snprintf(want, sizeof(want), " %u(blue) 2a ", ev.netns);
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, want));
+	ck_assert_ptr_nonnull(strstr(s, "->1.1.1.1:80(tcp:SYN|ACK) ip_output"));
+	free(s);
+	ev.tuple.tcp_flags = 0xff;
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "(tcp:FIN|SYN|RST|PSH|ACK|URG|ECE|CWR)"));
+	free(s);
+	/* no flags: plain "tcp", as pwru */
+	ev.tuple.tcp_flags = 0;
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "(tcp) "));
+	free(s);
+	/* UDP never gets flags */
+	ev.tuple.tcp_flags = 0x12;
+	ev.tuple.l4_proto = IPPROTO_UDP;
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "(udp) "));
+	free(s);
+	netns_names__free(nn);
 }
 END_TEST
 
@@ -313,6 +382,8 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, text_default);
+	tcase_add_test(tc, text_bare);
+	tcase_add_test(tc, text_tcp_flags_netns_names);
 	tcase_add_test(tc, text_tuple_meta);
 	tcase_add_test(tc, text_drop_reason);
 	tcase_add_test(tc, text_tracepoint);

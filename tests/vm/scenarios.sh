@@ -479,4 +479,5 @@ done
 pcap_cell
 kmulti_cell
 auto_cell
+"$VM_DIR/track.sh" "$KERNEL" $USABLE
 "$VM_DIR/privilege.sh" "$KERNEL" || echo "RESULT $KERNEL priv FAIL 0 tests/vm/privilege.sh exited $?"

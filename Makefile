@@ -18,12 +18,12 @@ endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # -iquote: probe-detect/features.h must not shadow glibc <features.h>
-INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote src/discovery -iquote src/pcap -iquote backends -iquote backends/common -iquote probe-detect \
+INCLUDES := -iquote $(OUTPUT) -iquote bpf -iquote src -iquote src/nft -iquote src/discovery -iquote src/pcap -iquote backends -iquote backends/common -iquote probe-detect \
 	    -I/usr/include/traceevent
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	  -std=gnu11 -D_GNU_SOURCE -DPWRU_VERSION='"$(VERSION)"' $(INCLUDES) -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lpcap -ltraceevent
+LDLIBS := -lbpf -lelf -lz -lpcap -ltraceevent -lnftables -lnftnl -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Wall -Wno-unused-function
 
 BPF_SRCS := $(wildcard backends/*/*.bpf.c)
@@ -73,7 +73,7 @@ $(OUTPUT)/%.o: %.c $(SKELS)
 # A pinned build is only used by a pwru built from the same BPF sources.
 PREFIX ?= /usr/local
 PINNED_DIR ?= $(PREFIX)/lib/pwru/pinned
-BPF_HASH_SRCS := bpf/body.bpf.h bpf/event.h $(sort $(wildcard backends/*/*.bpf.c backends/*/*.bpf.h))
+BPF_HASH_SRCS := bpf/body.bpf.h bpf/nf.bpf.h bpf/event.h $(sort $(wildcard backends/*/*.bpf.c backends/*/*.bpf.h))
 BPF_HASH := $(shell cat $(BPF_HASH_SRCS) | sha256sum | cut -c1-16)
 
 $(OUTPUT)/src/pinned.o: CFLAGS += -DPWRU_BPF_HASH='"$(BPF_HASH)"' \

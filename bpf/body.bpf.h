@@ -91,7 +91,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PWRU_NEST_MAX);
 	__type(key, __u32);
-	__type(value, struct pwru_event);
+	__type(value, struct pwru_event_nf); /* the longest record */
 } scratch SEC(".maps");
 
 struct {
@@ -329,6 +329,8 @@ static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *de
 	}
 }
 
+#include "nf.bpf.h"
+
 static __always_inline void count_lost(void)
 {
 	__u32 zero = 0;
@@ -399,6 +401,8 @@ static __always_inline void fill_event(void *ctx, struct sk_buff *skb, struct ne
 		ev->flags |= PWRU_F_HAS_DROP;
 		ev->drop_reason = p->drop_reason;
 		ev->location = p->location;
+		if (pwru_nf_take(ev->skb, &((struct pwru_event_nf *)ev)->nf))
+			ev->flags |= PWRU_F_HAS_NF;
 	}
 	if (p->caller) {
 		ev->caller = p->caller;
@@ -416,7 +420,10 @@ static __always_inline void fill_event(void *ctx, struct sk_buff *skb, struct ne
 static __always_inline void emit_ringbuf(void *ctx, struct sk_buff *skb, struct net_device *dev,
 					 const struct pwru_probe *p)
 {
-	struct pwru_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	/* a drop may carry a netfilter record: the longer record (p->has_drop is constant) */
+	struct pwru_event *ev = p->has_drop ?
+		bpf_ringbuf_reserve(&events, sizeof(struct pwru_event_nf), 0) :
+		bpf_ringbuf_reserve(&events, sizeof(struct pwru_event), 0);
 
 	if (!ev) {
 		count_lost();
@@ -449,7 +456,9 @@ static __always_inline void emit_perf(void *ctx, struct sk_buff *skb, struct net
 	if (ev) {
 		fill_event(ctx, skb, dev, p, ev);
 		/* -ENOSPC when full: the PERF_RECORD_LOST for it may come late or never */
-		if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, sizeof(*ev)))
+		if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev,
+					  ev->flags & PWRU_F_HAS_NF ? sizeof(struct pwru_event_nf) :
+								      sizeof(*ev)))
 			count_lost();
 	} else {
 		count_lost();

@@ -26,6 +26,7 @@ enum pwru_event_kind {
 #define PWRU_F_HAS_DROP (1u << 2) /* drop_reason and location are valid */
 #define PWRU_F_HAS_STACK (1u << 3)
 #define PWRU_F_HAS_CALLER (1u << 4)
+#define PWRU_F_HAS_NF (1u << 5) /* the record is a struct pwru_event_nf */
 
 struct pwru_tuple {
 	__u8 saddr[16]; /* IPv4 uses the first 4 bytes */
@@ -71,6 +72,40 @@ _Static_assert(sizeof(struct pwru_event) == PWRU_EVENT_SIZE,
 #define PWRU_TRACK_FREE_TPS 2
 #define PWRU_TRACK_MAX 65536 /* skbs followed at once; the least recently seen goes first */
 
+/* pwru_nf.flags */
+#define PWRU_NF_HAS_CHAIN (1u << 0) /* table, chain, family, hook, priority */
+#define PWRU_NF_HAS_RULE (1u << 1) /* handle: the rule whose verdict was taken */
+#define PWRU_NF_POLICY_DROP (1u << 2) /* the base chain's policy is drop */
+#define PWRU_NF_LEGACY (1u << 3) /* an iptables-legacy table: no chain, no rule */
+#define PWRU_NF_NAME_LEN 64 /* nft allows 256; longer names are cut */
+
+/*
+ * Who in netfilter decided, as seen by the nf_tables probes (bpf/nf.bpf.h).
+ * chain is the chain that held the rule (a jump target, not always the
+ * base chain); table, hook and priority are those of the base chain.
+ */
+struct pwru_nf {
+	char table[PWRU_NF_NAME_LEN];
+	char chain[PWRU_NF_NAME_LEN];
+	__u64 handle; /* nft rule handle when PWRU_NF_HAS_RULE */
+	__s32 priority;
+	__s32 verdict; /* NF_DROP ..., or NFT_JUMP ... (negative) */
+	__u8 family; /* NFPROTO_*, the nft table's family (inet = 1) */
+	__u8 hook; /* NF_INET_* (netdev: NF_NETDEV_*) */
+	__u8 flags; /* PWRU_NF_* */
+	__u8 pad[5];
+};
+
+/* A drop event with a netfilter explanation: a longer record, same head. */
+struct pwru_event_nf {
+	struct pwru_event ev;
+	struct pwru_nf nf;
+};
+
+#define PWRU_NF_SIZE 152
+_Static_assert(sizeof(struct pwru_nf) == PWRU_NF_SIZE,
+	       "struct pwru_nf layout changed: update PWRU_NF_SIZE deliberately");
+
 /*
  * Run-time configuration, placed in every backend's .rodata before load so
  * the verifier prunes disabled paths.
@@ -91,6 +126,12 @@ struct pwru_cfg {
 	/* --filter-track-skb: targets that free the skb, as id + 1 (0: unused) */
 	__u32 free_func[PWRU_TRACK_FREE_FUNCS]; /* PWRU_EV_FUNC ids */
 	__u32 free_tp[PWRU_TRACK_FREE_TPS]; /* PWRU_EV_TRACEPOINT ids */
+	/*
+	 * kfree_skb()'s address, for kernels before 5.17 where kfree_skb(skb)
+	 * is the drop path and fentry has no bpf_get_func_ip() (before 5.15):
+	 * the trampoline frame is scanned for the return address into it.
+	 */
+	__u64 kfree_skb_addr;
 };
 
 #endif /* PWRU_EVENT_H */

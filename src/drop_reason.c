@@ -310,3 +310,30 @@ const char *drop_reasons__name(const struct drop_reasons *dr, __u32 reason)
 	r = bsearch(&key, dr->sparse, dr->nr_sparse, sizeof(*r), cmp_reason);
 	return r ? r->name : NULL;
 }
+
+/*
+ * Freeing sites with exactly one cause in the kernels that predate drop
+ * reasons (checked against 5.10's sources), named with the reason later
+ * kernels give the same site. Anything less certain stays unnamed.
+ */
+static const struct {
+	const char *func;
+	const char *reason;
+} inferred[] = {
+	/* a hook returned NF_DROP: nf_hook_slow()'s only kfree_skb() */
+	{ "nf_hook_slow", "SKB_DROP_REASON_NETFILTER_DROP" },
+	/* where newer kernels' nf_tables drops show (a tail call) */
+	{ "nft_do_chain", "SKB_DROP_REASON_NETFILTER_DROP" },
+	/* 5.10's only kfree_skb() there: no neighbour could be created */
+	{ "ip_finish_output2", "SKB_DROP_REASON_NEIGH_CREATEFAIL" },
+	/* skb_queue_purge() frees a whole queue: a socket or device going away */
+	{ "skb_queue_purge", "SKB_DROP_REASON_QUEUE_PURGE" },
+};
+
+const char *drop_reason__infer(const char *func)
+{
+	for (size_t i = 0; func && i < sizeof(inferred) / sizeof(inferred[0]); i++)
+		if (!strcmp(func, inferred[i].func))
+			return inferred[i].reason;
+	return NULL;
+}

@@ -25,4 +25,11 @@ void drop_reasons__free(struct drop_reasons *dr);
 /* "SKB_DROP_REASON_NETFILTER_DROP", or NULL when unknown (dr may be NULL). */
 const char *drop_reasons__name(const struct drop_reasons *dr, __u32 reason);
 
+/*
+ * Kernels without drop reasons (before 5.17): the reason a freeing site
+ * implies, for the few sites that free for one reason only; NULL elsewhere.
+ * func is the location's function name ("nf_hook_slow", no offset).
+ */
+const char *drop_reason__infer(const char *func);
+
 #endif /* PWRU_DROP_REASON_H */

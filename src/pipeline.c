@@ -20,19 +20,26 @@ struct pipeline {
 
 static int deliver(struct pipeline *p, const void *data, size_t size)
 {
-	struct pwru_event ev;
+	struct pwru_event_nf rec; /* the head, or the whole record with PWRU_F_HAS_NF */
 
 	/* perf records may be padded; anything shorter is a layout mismatch */
-	if (size < sizeof(ev)) {
+	if (size < sizeof(rec.ev)) {
 		p->short_records++;
 		return 0;
 	}
 	/* past --output-limit-lines: libbpf 1.1 keeps consuming, we stop printing */
 	if (p->stop)
 		return 0;
-	memcpy(&ev, data, sizeof(ev));
+	memcpy(&rec.ev, data, sizeof(rec.ev));
+	if (rec.ev.flags & PWRU_F_HAS_NF) {
+		if (size < sizeof(rec)) {
+			p->short_records++;
+			return 0;
+		}
+		memcpy(&rec, data, sizeof(rec));
+	}
 	p->events++;
-	if (p->cb(p->ctx, &ev))
+	if (p->cb(p->ctx, &rec.ev))
 		p->stop = true;
 	return 0;
 }

@@ -101,6 +101,11 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const st
 	struct pwru_cfg cfg = r->cfg;
 	int err;
 
+	/* fentry's frame scan of kfree_skb(skb) before 5.15 (fentry.bpf.c) */
+	for (size_t i = 0; i < r->funcs.n; i++)
+		if (!strcmp(r->funcs.v[i].name, "kfree_skb") && !r->funcs.v[i].module)
+			cfg.kfree_skb_addr = r->funcs.v[i].addr;
+
 	if (!events)
 		return -ENOENT;
 	if (r->perfbuf) {

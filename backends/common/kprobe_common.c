@@ -21,6 +21,8 @@ int kp_template_of(const struct skb_func *f)
 		return KP_T_KFREE_SKB_REASON;
 	if (!strcmp(f->name, "sk_skb_reason_drop") && f->skb_pos == 2 && f->nr_args == 3)
 		return KP_T_SK_SKB_REASON_DROP;
+	if (!strcmp(f->name, "kfree_skb") && f->skb_pos == 1 && f->nr_args == 1)
+		return KP_T_KFREE_SKB;
 	if (f->skb_pos >= 1 && f->skb_pos <= 5)
 		return KP_T_POS1 + f->skb_pos - 1;
 	return -1;
@@ -30,6 +32,7 @@ struct bpf_program *kp_template_prog(struct bpf_object *obj, const char *prefix,
 {
 	static const char *const suffix[KP_T__COUNT] = {
 		"skb1", "skb2", "skb3", "skb4", "skb5", "kfree_skb_reason", "sk_skb_reason_drop",
+		"kfree_skb",
 	};
 	char name[64];
 

@@ -17,6 +17,7 @@ enum {
 	KP_T_POS5 = KP_T_POS1 + 4,
 	KP_T_KFREE_SKB_REASON,
 	KP_T_SK_SKB_REASON_DROP,
+	KP_T_KFREE_SKB, /* kfree_skb(skb) before 5.17: the drop path without a reason */
 	KP_T__COUNT,
 };
 

@@ -88,4 +88,46 @@ int KP_NAME(sk_skb_reason_drop)(struct pt_regs *ctx)
 	return pwru_handle(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx), &p);
 }
 
+/* kfree_skb(skb) before 5.17: location only, the reason is inferred from it */
+SEC(KP_SEC)
+int KP_NAME(kfree_skb)(struct pt_regs *ctx)
+{
+	struct pwru_probe p = { .has_drop = 1 };
+
+	identify(ctx, &p);
+	p.location = return_address(ctx);
+	if (CFG.output_caller)
+		p.caller = p.location;
+	return pwru_handle(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), &p);
+}
+
+/* nf_tables: who decided (bpf/nf.bpf.h); attached only when nf_tables is there */
+SEC(KP_SEC)
+int KP_NAME(nft_do_chain)(struct pt_regs *ctx)
+{
+	nf_on_chain((void *)PT_REGS_PARM1(ctx), (struct nft_chain *)PT_REGS_PARM2(ctx));
+	return 0;
+}
+
+SEC(KP_SEC)
+int KP_NAME(nft_immediate_eval)(struct pt_regs *ctx)
+{
+	nf_on_immediate((const struct nft_expr *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM3(ctx));
+	return 0;
+}
+
+SEC(KP_SEC)
+int KP_NAME(ipt_do_table)(struct pt_regs *ctx)
+{
+	NF_XT_CALL(PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx));
+	return 0;
+}
+
+SEC(KP_SEC)
+int KP_NAME(ip6t_do_table)(struct pt_regs *ctx)
+{
+	NF_XT_CALL(PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx));
+	return 0;
+}
+
 #endif /* PWRU_KPROBE_TMPL_BPF_H */

@@ -18,13 +18,12 @@ const volatile bool HAS_FUNC_IP = false;
  * return address into its caller. Find the one that points just past the
  * function start; the next slot is the caller. Returns 0 when not found.
  */
-static __always_inline __u64 frame_caller(unsigned long long *ctx, __u32 nr_args)
+static __always_inline __u64 frame_caller_of(unsigned long long *ctx, __u32 nr_args, __u64 ip)
 {
-	__u64 ip, v = 0, base;
+	__u64 v = 0, base;
 
-	if (!HAS_FUNC_IP || nr_args > 12)
+	if (!ip || nr_args > 12)
 		return 0;
-	ip = bpf_get_func_ip(ctx);
 	base = (__u64)ctx + nr_args * 8;
 #pragma unroll
 	for (int k = 1; k <= 3; k++) {
@@ -37,6 +36,11 @@ static __always_inline __u64 frame_caller(unsigned long long *ctx, __u32 nr_args
 		}
 	}
 	return 0;
+}
+
+static __always_inline __u64 frame_caller(unsigned long long *ctx, __u32 nr_args)
+{
+	return HAS_FUNC_IP ? frame_caller_of(ctx, nr_args, bpf_get_func_ip(ctx)) : 0;
 }
 
 #define FENTRY_TEMPLATE(pos)                                                   \
@@ -97,4 +101,55 @@ int fentry_sk_skb_reason_drop(unsigned long long *ctx)
 	if (CFG.output_caller)
 		p.caller = p.location;
 	return pwru_handle(ctx, (struct sk_buff *)ctx[1], &p);
+}
+
+/*
+ * kfree_skb(skb) before 5.17: no reason argument, and before 5.15 no
+ * bpf_get_func_ip(): user space passes kfree_skb's address instead, so the
+ * frame scan still finds where the skb was freed. The reason is inferred
+ * from that location in user space (src/drop_reason.c).
+ */
+SEC("fentry")
+int fentry_kfree_skb(unsigned long long *ctx)
+{
+	__u64 id = pwru_func_id_placeholder();
+	struct pwru_probe p = {
+		.func_id = (__u32)id,
+		.kind = PWRU_EV_FUNC,
+		.has_drop = 1,
+	};
+
+	p.location = frame_caller_of(ctx, 1, HAS_FUNC_IP ? bpf_get_func_ip(ctx) : CFG.kfree_skb_addr);
+	if (CFG.output_caller)
+		p.caller = p.location;
+	return pwru_handle(ctx, (struct sk_buff *)ctx[0], &p);
+}
+
+/* nf_tables: who decided (bpf/nf.bpf.h); attached only when nf_tables is there */
+SEC("fentry")
+int fentry_nft_do_chain(unsigned long long *ctx)
+{
+	nf_on_chain((void *)ctx[0], (struct nft_chain *)ctx[1]);
+	return 0;
+}
+
+SEC("fentry")
+int fentry_nft_immediate_eval(unsigned long long *ctx)
+{
+	nf_on_immediate((const struct nft_expr *)ctx[0], (void *)ctx[2]);
+	return 0;
+}
+
+SEC("fentry")
+int fentry_ipt_do_table(unsigned long long *ctx)
+{
+	NF_XT_CALL(ctx[0], ctx[1], ctx[2]);
+	return 0;
+}
+
+SEC("fentry")
+int fentry_ip6t_do_table(unsigned long long *ctx)
+{
+	NF_XT_CALL(ctx[0], ctx[1], ctx[2]);
+	return 0;
 }

@@ -27,6 +27,7 @@
 #include "fentry.skel.h"
 #include "kprobe_common.h"
 #include "mass_attach.h"
+#include "nf_probe.h"
 
 /* a rejected template is retried against the next candidate, this often */
 #define TEMPLATE_TRIES 8
@@ -46,7 +47,16 @@ struct fentry_backend {
 	const char **stage;
 	struct module_btf *mods; /* grown before the attach threads start, read-only after */
 	int nr_mods;
+	struct nf_probes nf;
+	bool nf_off; /* the kernel refused the nf_tables programs */
+	int nf_err;
 };
+
+/* in the order of enum NF_P_* (nf_probe.h) */
+#define nf_progs(skel)                                                                  \
+	((struct bpf_program *const[NF_P__COUNT]){                                      \
+		(skel)->progs.fentry_nft_do_chain, (skel)->progs.fentry_nft_immediate_eval, \
+		(skel)->progs.fentry_ipt_do_table, (skel)->progs.fentry_ip6t_do_table })
 
 /* Next function at or after *from that uses template t, vmlinux first. */
 static int next_target(const struct skb_funcs *fs, int t, size_t from)
@@ -73,6 +83,11 @@ static int load_templates(struct backend *b, struct pwru_run *r, const int *targ
 	if (!fb->skel)
 		return -errno;
 	fb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
+	if (fb->nf_off)
+		nf_probes__off(&fb->nf, nf_progs(fb->skel), fb->nf_err);
+	else
+		nf_probes__prepare(&fb->nf, nf_progs(fb->skel), r, NF_ATTACH_FENTRY,
+				   (bool *)&fb->skel->rodata->NF_XT_PRIV_FIRST);
 	for (int t = 0; t < KP_T__COUNT; t++) {
 		struct bpf_program *p = kp_template_prog(fb->skel->obj, "fentry", t);
 
@@ -111,6 +126,12 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 			break;
 		fentry_bpf__destroy(fb->skel);
 		fb->skel = NULL;
+		/* the extra nf_tables programs must never cost the trace */
+		if (failed < 0 && nf_probes__any(&fb->nf) && !fb->nf_off) {
+			fb->nf_off = true;
+			fb->nf_err = err;
+			continue;
+		}
 		if (failed < 0)
 			return err;
 		/*
@@ -250,6 +271,7 @@ static int fentry_attach(struct backend *b, struct pwru_run *r)
 		else
 			mass__skip(&b->stats, fb->stage[i], fb->err[i], fb->funcs->v[i].name);
 	}
+	nf_probes__attach(&fb->nf, NF_ATTACH_FENTRY);
 	return mass__result(&b->stats, fb->err, n);
 }
 
@@ -269,6 +291,7 @@ static void fentry_close(struct backend *b)
 		return;
 	if (fb->link_fd)
 		mass__run(fb->funcs->n, detach_job, fb, "detaching", false);
+	nf_probes__detach(&fb->nf);
 	fentry_bpf__destroy(fb->skel);
 	for (int i = 0; i < fb->nr_mods; i++)
 		close(fb->mods[i].fd);

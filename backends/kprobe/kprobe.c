@@ -26,6 +26,7 @@
 #include "backend.h"
 #include "decide_impl.h"
 #include "kprobe_common.h"
+#include "nf_probe.h"
 #include "mass_attach.h"
 #include "pinned.h"
 #include "kprobe.skel.h"
@@ -39,7 +40,14 @@ struct kprobe_backend {
 	int *link_fd;
 	int *err;
 	const char **stage;
+	struct nf_probes nf;
 };
+
+/* in the order of enum NF_P_* (nf_probe.h) */
+#define nf_progs(skel)                                                                  \
+	((struct bpf_program *const[NF_P__COUNT]){                                      \
+		(skel)->progs.kprobe_nft_do_chain, (skel)->progs.kprobe_nft_immediate_eval, \
+		(skel)->progs.kprobe_ipt_do_table, (skel)->progs.kprobe_ip6t_do_table })
 
 /* One function: a perf kprobe event with the template attached. Threads. */
 static void attach_job(size_t i, void *arg)
@@ -99,6 +107,7 @@ static void kprobe_configure(struct kprobe_bpf *skel, const struct pwru_run *r, 
 static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 {
 	struct kprobe_backend *kb;
+	int err = 0;
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
@@ -110,11 +119,23 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 	if (kb->pmu_type < 0)
 		return kb->pmu_type;
 	kb->cookie = kprobe_cookie(r);
-	kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
-	if (!kb->skel)
-		return -errno;
-	kprobe_configure(kb->skel, r, kb->cookie);
-	return pwru_skel__load(kb->skel->skeleton, b);
+	/* twice at most: the extra netfilter programs must never cost the trace */
+	for (bool nf = true;; nf = false) {
+		kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
+		if (!kb->skel)
+			return -errno;
+		kprobe_configure(kb->skel, r, kb->cookie);
+		if (nf)
+			nf = nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE,
+						(bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
+		else
+			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
+		err = pwru_skel__load(kb->skel->skeleton, b);
+		if (!err || !nf)
+			return err;
+		kprobe_bpf__destroy(kb->skel);
+		kb->skel = NULL;
+	}
 }
 
 static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
@@ -145,6 +166,7 @@ static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
 		mass__skip(&b->stats, kb->stage[i], kb->err[i], kb->funcs->v[i].name);
 		detach_job(i, kb); /* a half-made probe */
 	}
+	nf_probes__attach(&kb->nf, NF_ATTACH_KPROBE);
 	return mass__result(&b->stats, kb->err, n);
 }
 
@@ -156,6 +178,7 @@ static void kprobe_backend_close(struct backend *b)
 		return;
 	if (kb->pfd && kb->link_fd)
 		mass__run(kb->funcs->n, detach_job, kb, "detaching", false);
+	nf_probes__detach(&kb->nf);
 	kprobe_bpf__destroy(kb->skel);
 	free(kb->pfd);
 	free(kb->link_fd);

@@ -23,6 +23,7 @@
 #include "decide_impl.h"
 #include "kprobe_common.h"
 #include "mass_attach.h"
+#include "nf_probe.h"
 #include "pinned.h"
 #include "kprobe_multi.skel.h"
 
@@ -38,6 +39,7 @@ struct kmulti_backend {
 	size_t max_batch; /* the largest batch that fitted after an ENOMEM, or 0 */
 	size_t sim_max_batch; /* PWRU_KMULTI_MAX_BATCH: fail larger ones with ENOMEM */
 	bool sim_no_addrs; /* PWRU_KMULTI_REJECT_ADDRS: refuse addresses with EINVAL */
+	struct nf_probes nf;
 };
 
 struct batch {
@@ -54,9 +56,16 @@ static void kmulti_configure(struct kprobe_multi_bpf *skel)
 	skel->rodata->HAS_FUNC_IP = true;
 }
 
+/* in the order of enum NF_P_* (nf_probe.h) */
+#define nf_progs(skel)                                                                  \
+	((struct bpf_program *const[NF_P__COUNT]){                                      \
+		(skel)->progs.kmulti_nft_do_chain, (skel)->progs.kmulti_nft_immediate_eval, \
+		(skel)->progs.kmulti_ipt_do_table, (skel)->progs.kmulti_ip6t_do_table })
+
 static int kmulti_open(struct backend *b, struct pwru_run *r)
 {
 	struct kmulti_backend *kb;
+	int err = 0;
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
@@ -69,11 +78,24 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	kb->sim_no_addrs = getenv("PWRU_KMULTI_REJECT_ADDRS") != NULL;
 	if (getenv("PWRU_KMULTI_MAX_BATCH"))
 		kb->sim_max_batch = strtoul(getenv("PWRU_KMULTI_MAX_BATCH"), NULL, 10);
-	kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
-	if (!kb->skel)
-		return -errno;
-	kmulti_configure(kb->skel);
-	return pwru_skel__load(kb->skel->skeleton, b);
+	/* twice at most: the extra netfilter programs must never cost the trace */
+	for (bool nf = true;; nf = false) {
+		kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
+		if (!kb->skel)
+			return -errno;
+		kmulti_configure(kb->skel);
+		if (nf)
+			nf = nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r,
+						NF_ATTACH_KPROBE_MULTI,
+						(bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
+		else
+			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
+		err = pwru_skel__load(kb->skel->skeleton, b);
+		if (!err || !nf)
+			return err;
+		kprobe_multi_bpf__destroy(kb->skel);
+		kb->skel = NULL;
+	}
 }
 
 static int keep_link(struct kmulti_backend *kb, struct bpf_link *link)
@@ -266,6 +288,8 @@ static int kmulti_attach(struct backend *b, struct pwru_run *r)
 			kb->nr_links, kb->attempts, kb->by_addr ? "address" : "name");
 	if (!err && !b->stats.attached)
 		err = kb->first_err ?: -ENOENT;
+	if (!err)
+		nf_probes__attach(&kb->nf, NF_ATTACH_KPROBE_MULTI);
 out:
 	free(bt.syms);
 	free(bt.addrs);
@@ -281,6 +305,7 @@ static void kmulti_close(struct backend *b)
 		return;
 	for (size_t i = 0; i < kb->nr_links; i++)
 		bpf_link__destroy(kb->links[i]);
+	nf_probes__detach(&kb->nf);
 	kprobe_multi_bpf__destroy(kb->skel);
 	free(kb->links);
 	free(kb);

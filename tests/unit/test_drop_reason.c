@@ -124,6 +124,22 @@ START_TEST(host_btf)
 }
 END_TEST
 
+START_TEST(inferred_sites)
+{
+	ck_assert_str_eq(drop_reason__infer("nf_hook_slow"), "SKB_DROP_REASON_NETFILTER_DROP");
+	ck_assert_str_eq(drop_reason__infer("nft_do_chain"), "SKB_DROP_REASON_NETFILTER_DROP");
+	ck_assert_str_eq(drop_reason__infer("ip_finish_output2"),
+			 "SKB_DROP_REASON_NEIGH_CREATEFAIL");
+	/* whole names only, and nothing for sites with several causes */
+	ck_assert_ptr_null(drop_reason__infer("nf_hook_slow_list"));
+	ck_assert_ptr_null(drop_reason__infer("nf_hook"));
+	ck_assert_ptr_null(drop_reason__infer("tcp_v4_rcv"));
+	ck_assert_ptr_null(drop_reason__infer("__udp4_lib_rcv"));
+	ck_assert_ptr_null(drop_reason__infer(""));
+	ck_assert_ptr_null(drop_reason__infer(NULL));
+}
+END_TEST
+
 static Suite *drop_reason_suite(void)
 {
 	Suite *s = suite_create("drop_reason");
@@ -134,6 +150,7 @@ static Suite *drop_reason_suite(void)
 	tcase_add_test(tc, synthetic_enum64);
 	tcase_add_test(tc, no_enum);
 	tcase_add_test(tc, host_btf);
+	tcase_add_test(tc, inferred_sites);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The netfilter probes of the function backends; see nf_probe.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "nf_probe.h"
+
+static const struct {
+	const char *func;
+	const char *module; /* where distributions build it */
+	const char *what; /* the group a missing module turns off */
+} probes[NF_P__COUNT] = {
+	[NF_P_CHAIN] = { "nft_do_chain", "nf_tables", "nf_tables rule lookup" },
+	[NF_P_IMMEDIATE] = { "nft_immediate_eval", "nf_tables", "nf_tables rule lookup" },
+	[NF_P_IPT] = { "ipt_do_table", "ip_tables", "iptables-legacy table lookup" },
+	[NF_P_IP6T] = { "ip6t_do_table", "ip6_tables", "ip6tables-legacy table lookup" },
+};
+
+const char *nf_probes__unavailable(const char *sys_dir, const char *module, bool builtin)
+{
+	char path[256];
+
+	if (builtin)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/module/%s", sys_dir, module);
+	if (access(path, F_OK))
+		return "module not loaded (load it, or add a rule, before pwru starts)";
+	snprintf(path, sizeof(path), "%s/kernel/btf/%s", sys_dir, module);
+	if (access(path, R_OK))
+		return "the module has no BTF (module BTF needs 5.11+ and "
+		       "CONFIG_DEBUG_INFO_BTF_MODULES)";
+	return NULL;
+}
+
+/* Said once per group and run, whichever backend asks. */
+static void say_off(const char *what, const char *why)
+{
+	static char said[4][64];
+
+	for (int i = 0; i < 4; i++) {
+		if (!strcmp(said[i], what))
+			return;
+		if (!said[i][0]) {
+			snprintf(said[i], sizeof(said[i]), "%s", what);
+			break;
+		}
+	}
+	fprintf(stderr, "pwru: %s off: %s\n", what, why);
+}
+
+/* The BTF that describes func: vmlinux's, else its module's (split). */
+static struct btf *func_btf(const struct pwru_run *r, int i, struct btf **mod, int *id)
+{
+	char path[256];
+
+	*id = r->btf ? btf__find_by_name_kind(r->btf, probes[i].func, BTF_KIND_FUNC) : -1;
+	if (*id > 0)
+		return r->btf;
+	if (!*mod) {
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", probes[i].module);
+		*mod = r->btf ? btf__parse_split(path, r->btf) : NULL;
+		if (libbpf_get_error(*mod))
+			*mod = NULL;
+	}
+	*id = *mod ? btf__find_by_name_kind(*mod, probes[i].func, BTF_KIND_FUNC) : -1;
+	return *id > 0 ? *mod : NULL;
+}
+
+/* ipt_do_table(void *priv, skb, state) in 6.1, (skb, state, table) in 5.10 */
+static bool xt_priv_first(const struct btf *btf, int id)
+{
+	const struct btf_type *fn = btf__type_by_id(btf, id);
+	const struct btf_type *proto = btf__type_by_id(btf, fn->type);
+	const struct btf_type *t;
+
+	if (!btf_is_func_proto(proto) || !btf_vlen(proto))
+		return false;
+	t = btf__type_by_id(btf, btf_params(proto)[0].type);
+	while (btf_is_mod(t) || btf_is_typedef(t))
+		t = btf__type_by_id(btf, t->type);
+	if (!btf_is_ptr(t))
+		return false;
+	return t->type == 0; /* void * */
+}
+
+bool nf_probes__prepare(struct nf_probes *np, struct bpf_program *const prog[NF_P__COUNT],
+			const struct pwru_run *r, enum nf_attach_kind kind, bool *priv_first)
+{
+	struct btf *mods[NF_P__COUNT] = {};
+	bool any = false;
+
+	memset(np, 0, sizeof(*np));
+	for (int i = 0; i < NF_P__COUNT; i++) {
+		int id;
+		const struct btf *btf = func_btf(r, i, &mods[i], &id);
+		const char *why = nf_probes__unavailable("/sys", probes[i].module, btf == r->btf && btf);
+
+		np->prog[i] = prog[i];
+		if (!why && !btf)
+			why = "its functions are not in the kernel's BTF";
+		if (!why && getenv("PWRU_NO_NF"))
+			why = "PWRU_NO_NF is set";
+		/* nothing to say where nobody uses legacy iptables */
+		if (why && (i <= NF_P_IMMEDIATE || strncmp(why, "module not", 10)))
+			say_off(probes[i].what, why);
+		np->enabled[i] = !why;
+		if (np->enabled[i] && i == NF_P_IPT)
+			*priv_first = xt_priv_first(btf, id);
+		if (np->enabled[i] && kind == NF_ATTACH_FENTRY &&
+		    bpf_program__set_attach_target(prog[i], 0, probes[i].func))
+			np->enabled[i] = false;
+	}
+	/* the nf_tables pair works together or not at all; ip6t's order is ipt's */
+	if (!np->enabled[NF_P_CHAIN] || !np->enabled[NF_P_IMMEDIATE])
+		np->enabled[NF_P_CHAIN] = np->enabled[NF_P_IMMEDIATE] = false;
+	if (np->enabled[NF_P_IP6T] && !np->enabled[NF_P_IPT] && mods[NF_P_IP6T]) {
+		int id = btf__find_by_name_kind(mods[NF_P_IP6T], "ip6t_do_table", BTF_KIND_FUNC);
+
+		*priv_first = id > 0 && xt_priv_first(mods[NF_P_IP6T], id);
+	}
+	for (int i = 0; i < NF_P__COUNT; i++) {
+		bpf_program__set_autoload(prog[i], np->enabled[i]);
+		any |= np->enabled[i];
+		if (mods[i] != r->btf)
+			btf__free(mods[i]);
+	}
+	return any;
+}
+
+void nf_probes__off(struct nf_probes *np, struct bpf_program *const prog[NF_P__COUNT], int err)
+{
+	char why[128];
+
+	memset(np, 0, sizeof(*np));
+	for (int i = 0; i < NF_P__COUNT; i++)
+		bpf_program__set_autoload(prog[i], false);
+	snprintf(why, sizeof(why), "the kernel refused its programs (%s)",
+		 strerror(err < 0 ? -err : err));
+	say_off("netfilter lookup", why);
+}
+
+static struct bpf_link *attach_one(struct bpf_program *p, const char *func,
+				   enum nf_attach_kind kind)
+{
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, mo, .syms = &func, .cnt = 1);
+
+	switch (kind) {
+	case NF_ATTACH_FENTRY:
+		return bpf_program__attach_trace(p);
+	case NF_ATTACH_KPROBE:
+		return bpf_program__attach_kprobe(p, false, func);
+	case NF_ATTACH_KPROBE_MULTI:
+		return bpf_program__attach_kprobe_multi_opts(p, NULL, &mo);
+	}
+	return NULL;
+}
+
+static void drop_link(struct nf_probes *np, int i)
+{
+	bpf_link__destroy(np->link[i]);
+	np->link[i] = NULL;
+	np->enabled[i] = false;
+}
+
+void nf_probes__attach(struct nf_probes *np, enum nf_attach_kind kind)
+{
+	char why[128];
+	int err;
+
+	for (int i = 0; i < NF_P__COUNT; i++) {
+		if (!np->enabled[i])
+			continue;
+		np->link[i] = attach_one(np->prog[i], probes[i].func, kind);
+		err = libbpf_get_error(np->link[i]);
+		if (np->link[i] && !err)
+			continue;
+		np->link[i] = NULL;
+		snprintf(why, sizeof(why), "attaching to %s failed: %s", probes[i].func,
+			 strerror(err ? -err : ENOENT));
+		say_off(probes[i].what, why);
+		np->enabled[i] = false;
+		if (i <= NF_P_IMMEDIATE) {
+			drop_link(np, NF_P_CHAIN);
+			drop_link(np, NF_P_IMMEDIATE);
+		}
+	}
+}
+
+void nf_probes__detach(struct nf_probes *np)
+{
+	for (int i = 0; i < NF_P__COUNT; i++)
+		drop_link(np, i);
+}
+
+bool nf_probes__any(const struct nf_probes *np)
+{
+	for (int i = 0; i < NF_P__COUNT; i++)
+		if (np->enabled[i])
+			return true;
+	return false;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Picking the rule line out of `iptables -S` and nft listings (src/nft/nft_rules.c). */
+#include <check.h>
+#include <stdlib.h>
+#include <linux/netfilter.h>
+
+#include "nft_rules.h"
+
+static const char ipt_dump[] = "-P OUTPUT ACCEPT\n"
+			       "-A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP\n"
+			       "-A OUTPUT -d 10.0.0.0/8 -j PWRU\n";
+
+static const char nft_listing[] = "table inet t {\n"
+				  "\tchain c { # handle 1\n"
+				  "\t\ttype filter hook output priority filter; policy accept;\n"
+				  "\t\tip daddr 1.1.1.1 tcp dport 80 counter drop # handle 12\n"
+				  "\t\tip daddr 1.1.1.2 counter drop # handle 2\n"
+				  "\t}\n"
+				  "}\n";
+
+START_TEST(iptables_lines)
+{
+	char buf[128];
+
+	ck_assert(nft_rules__iptables_line(ipt_dump, 1, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "-A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP");
+	ck_assert(nft_rules__iptables_line(ipt_dump, 2, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "-A OUTPUT -d 10.0.0.0/8 -j PWRU");
+	/* the -P/-N line is not a rule; past the end is nothing */
+	ck_assert(!nft_rules__iptables_line(ipt_dump, 3, buf, sizeof(buf)));
+	ck_assert(!nft_rules__iptables_line(ipt_dump, 0, buf, sizeof(buf)));
+	ck_assert(!nft_rules__iptables_line("-N PWRU\n", 1, buf, sizeof(buf)));
+	/* cut, not overrun */
+	ck_assert(nft_rules__iptables_line(ipt_dump, 1, buf, 8));
+	ck_assert_str_eq(buf, "-A OUTP");
+}
+END_TEST
+
+START_TEST(nft_lines)
+{
+	char buf[128];
+
+	ck_assert(nft_rules__nft_line(nft_listing, 12, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "ip daddr 1.1.1.1 tcp dport 80 counter drop");
+	/* handle 2 is not a suffix match of handle 12 */
+	ck_assert(nft_rules__nft_line(nft_listing, 2, buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "ip daddr 1.1.1.2 counter drop");
+	/* the chain's own handle is not a rule */
+	ck_assert(!nft_rules__nft_line(nft_listing, 1, buf, sizeof(buf)));
+	ck_assert(!nft_rules__nft_line(nft_listing, 3, buf, sizeof(buf)));
+}
+END_TEST
+
+START_TEST(xtables_tables)
+{
+	ck_assert(nft_rules__is_xtables(NFPROTO_IPV4, "filter"));
+	ck_assert(nft_rules__is_xtables(NFPROTO_IPV6, "nat"));
+	ck_assert(!nft_rules__is_xtables(NFPROTO_INET, "filter"));
+	ck_assert(!nft_rules__is_xtables(NFPROTO_IPV4, "mytable"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("nft_rules");
+	TCase *tc = tcase_create("text");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, iptables_lines);
+	tcase_add_test(tc, nft_lines);
+	tcase_add_test(tc, xtables_tables);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -12,6 +12,7 @@
 #include "ksyms.h"
 #include "drop_reason.h"
 #include "netns.h"
+#include "drop_summary.h"
 
 struct skb_seen {
 	__u64 skb;
@@ -139,10 +140,30 @@ static const char *target_name(const struct out_ctx *c, const struct pwru_event 
 	return ev->func_id < c->nr_funcs ? c->func_names[ev->func_id] : NULL;
 }
 
+/* The function the skb was freed in, or NULL. */
+static const char *location_func(const struct out_ctx *c, const struct pwru_event *ev)
+{
+	const struct ksym *k = ev->location ? ksyms__find(c->ksyms, ev->location) : NULL;
+
+	return k ? k->name : NULL;
+}
+
+/* The kernel's name for the reason; without drop reasons, the location's. */
+static const char *drop_reason_of(const struct out_ctx *c, const struct pwru_event *ev,
+				  bool *inferred)
+{
+	*inferred = false;
+	if (c->reasons)
+		return drop_reasons__name(c->reasons, ev->drop_reason);
+	*inferred = true;
+	return drop_reason__infer(location_func(c, ev));
+}
+
 char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len)
 {
 	const char *name = target_name(c, ev), *reason;
 	char fallback[64];
+	bool inferred;
 
 	if (!name) {
 		if (ev->addr)
@@ -154,9 +175,9 @@ char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *b
 		snprintf(buf, len, "%s", name);
 		return buf;
 	}
-	reason = drop_reasons__name(c->reasons, ev->drop_reason);
+	reason = drop_reason_of(c, ev, &inferred);
 	if (reason)
-		snprintf(buf, len, "%s(%s)", name, reason);
+		snprintf(buf, len, inferred ? "%s(%s, inferred)" : "%s(%s)", name, reason);
 	else if (c->reasons)
 		snprintf(buf, len, "%s(%u)", name, ev->drop_reason);
 	else
@@ -287,10 +308,46 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	/* where the skb was freed: what tells a netfilter drop from any other */
 	if (ev->flags & PWRU_F_HAS_DROP && ev->location)
 		fprintf(out, " location=%s", ksyms__format(c->ksyms, ev->location, sym, sizeof(sym)));
+	/* who in netfilter: the line after, indented (a rule can be long) */
+	if (c->has_nf) {
+		char nf[NFT_RULE_TEXT_LEN + 256];
+
+		fprintf(out, "\n    netfilter: %s", nf_explain__text(&c->nf, nf, sizeof(nf)));
+	}
 	if (c->stack)
 		print_stack_text(c, ev, out);
 	fputc('\n', out);
 	return 0;
+}
+
+/* Keys absent when unknown. */
+static void json_netfilter(const struct nf_explain *x, struct json_writer *w)
+{
+	jsonw_name(w, "netfilter");
+	jsonw_start_object(w);
+	if (x->family)
+		jsonw_string_field(w, "family", x->family);
+	if (x->table)
+		jsonw_string_field(w, "table", x->table);
+	if (x->chain)
+		jsonw_string_field(w, "chain", x->chain);
+	if (x->hook)
+		jsonw_string_field(w, "hook", x->hook);
+	if (x->has_priority) {
+		jsonw_name(w, "priority");
+		jsonw_int(w, x->priority);
+	}
+	if (x->has_handle)
+		jsonw_uint_field(w, "handle", x->handle);
+	if (x->position)
+		jsonw_uint_field(w, "position", x->position);
+	if (x->rule)
+		jsonw_string_field(w, "rule", x->rule);
+	if (x->verdict)
+		jsonw_string_field(w, "verdict", x->verdict);
+	if (x->legacy)
+		jsonw_bool_field(w, "legacy", true);
+	jsonw_end_object(w);
 }
 
 static void json_tuple(const struct pwru_event *ev, struct json_writer *w)
@@ -369,20 +426,59 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	if (ev->flags & PWRU_F_HAS_TUPLE)
 		json_tuple(ev, &w);
 	if (ev->flags & PWRU_F_HAS_DROP) {
-		const char *r = drop_reasons__name(c->reasons, ev->drop_reason);
+		bool inferred;
+		const char *r = drop_reason_of(c, ev, &inferred);
 
 		jsonw_uint_field(&w, "drop_reason_code", ev->drop_reason);
-		if (r)
+		if (r) {
 			jsonw_string_field(&w, "drop_reason", r);
+			jsonw_bool_field(&w, "drop_reason_inferred", inferred);
+		}
 		if (ev->location)
 			jsonw_string_field(&w, "location",
 					   ksyms__format(c->ksyms, ev->location, buf, sizeof(buf)));
+		if (c->has_nf)
+			json_netfilter(&c->nf, &w);
 	}
 	if (c->stack)
 		json_stack(c, ev, &w);
 	jsonw_end_object(&w);
 	return 0;
 }
+
+/*
+ * A drop's netfilter record is shown only when netfilter dropped it: the
+ * record of a packet netfilter accepted stays behind in the kernel's map
+ * (bpf/nf.bpf.h) and may ride along with a later drop elsewhere.
+ */
+static void explain_drop(struct out_ctx *c, const struct pwru_event *ev)
+{
+	const struct pwru_nf *nf = &((const struct pwru_event_nf *)ev)->nf;
+	const char *reason, *rule = NULL;
+	char loc[128], key[NFT_RULE_TEXT_LEN + 128];
+	bool inferred;
+
+	c->has_nf = false;
+	if (!(ev->flags & PWRU_F_HAS_DROP))
+		return;
+	reason = drop_reason_of(c, ev, &inferred);
+	if (ev->flags & PWRU_F_HAS_NF && nf_explain__applies(reason, location_func(c, ev))) {
+		memset(&c->nf_rule, 0, sizeof(c->nf_rule));
+		if (nf->flags & PWRU_NF_HAS_RULE && c->nf_lookup &&
+		    c->nf_lookup(c->nf_priv, nf, &c->nf_rule))
+			memset(&c->nf_rule, 0, sizeof(c->nf_rule));
+		nf_explain__fill(&c->nf, nf, &c->nf_rule);
+		c->has_nf = c->nf.table != NULL;
+	}
+	if (!c->drops)
+		return;
+	if (c->has_nf)
+		rule = nf_explain__short(&c->nf, key, sizeof(key));
+	drop_summary__add(c->drops, reason,
+			  ev->location ? ksyms__format(c->ksyms, ev->location, loc, sizeof(loc)) : NULL,
+			  rule);
+}
+
 
 /*
  * Stacks are fetched once per event. The leading frames are pwru's own: its
@@ -415,6 +511,7 @@ static void fetch_stack(struct out_ctx *c, const struct pwru_event *ev)
 int output__event(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
 	fetch_stack(c, ev);
+	explain_drop(c, ev);
 	if (c->json)
 		return event_json(c, ev, out);
 	return event_text(c, ev, out);

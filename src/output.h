@@ -12,10 +12,12 @@
 
 #include "event.h"
 #include "options.h"
+#include "nf_explain.h"
 
 struct ksyms;
 struct drop_reasons;
 struct netns_names;
+struct drop_summary;
 
 #define OUT_STACK_MAX 127
 
@@ -40,6 +42,14 @@ struct out_ctx {
 	/* relative timestamps: last time each skb was seen */
 	struct skb_seen *seen;
 	size_t seen_cap;
+	/* the rule behind a netfilter drop (src/nft/nft_rules.h); 0 or -errno */
+	int (*nf_lookup)(void *priv, const struct pwru_nf *nf, struct nft_rule_info *out);
+	void *nf_priv;
+	struct drop_summary *drops; /* counts every drop printed, or NULL */
+	/* the current drop's netfilter explanation, made once per event */
+	bool has_nf;
+	struct nf_explain nf;
+	struct nft_rule_info nf_rule;
 };
 
 int out_ctx__init(struct out_ctx *c, const struct options *o);
@@ -52,7 +62,11 @@ int output__event(struct out_ctx *c, const struct pwru_event *ev, FILE *out);
 char *output__tuple(const struct pwru_event *ev, char *buf, size_t len);
 /* The same with "(tcp:SYN|ACK)" when flags is set and the segment has any (pwru's form). */
 char *output__tuple_flags(const struct pwru_event *ev, bool flags, char *buf, size_t len);
-/* "ip_output", "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)"; returns buf */
+/*
+ * "ip_output", "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)", and on
+ * kernels without drop reasons "kfree_skb(SKB_DROP_REASON_NETFILTER_DROP,
+ * inferred)" where the location tells (drop_reason__infer()); returns buf.
+ */
 char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len);
 
 #endif /* PWRU_OUTPUT_H */

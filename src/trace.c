@@ -20,6 +20,8 @@
 #include "trace.h"
 #include "backend.h"
 #include "drop_reason.h"
+#include "drop_summary.h"
+#include "nft_rules.h"
 #include "ksyms.h"
 #include "netns.h"
 #include "options.h"
@@ -118,6 +120,8 @@ struct trace {
 	bool maps_unreadable; /* after the drop: bpf() map reads refused */
 	struct netns_names *netns_names;
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
+	struct nft_rules *rules; /* opened at the first netfilter drop */
+	bool rules_failed;
 };
 
 static struct btf *load_btf(const char *path)
@@ -465,6 +469,24 @@ static int open_output(struct trace *t, const char *opt, const char *path, int f
 	return fd;
 }
 
+/* out_ctx's nf_lookup: the rule text behind a handle, over netlink. */
+static int nf_lookup(void *priv, const struct pwru_nf *nf, struct nft_rule_info *out)
+{
+	struct trace *t = priv;
+
+	if (!t->rules && !t->rules_failed) {
+		t->rules = nft_rules__new();
+		if (!t->rules) {
+			t->rules_failed = true;
+			fprintf(stderr, "pwru: cannot read the nf_tables ruleset (%s): rules stay "
+					"unnamed\n", strerror(errno));
+		}
+	}
+	if (!t->rules)
+		return -ENOTCONN;
+	return nft_rules__lookup(t->rules, nf->family, nf->table, nf->chain, nf->handle, out);
+}
+
 static int setup_output(struct trace *t)
 {
 	struct stat st;
@@ -494,7 +516,10 @@ static int setup_output(struct trace *t)
 			return err;
 		t->out.netns_names = t->netns_names;
 	}
-	return 0;
+	t->out.nf_lookup = nf_lookup;
+	t->out.nf_priv = t;
+	t->out.drops = drop_summary__new();
+	return t->out.drops ? 0 : -ENOMEM;
 }
 
 /* After attach, so that our own programs and trampolines symbolize as BPF frames. */
@@ -717,6 +742,7 @@ static void finish(struct trace *t)
 		t->maps_unreadable ? " (or more: the lost map is unreadable without CAP_BPF here)" :
 				     "",
 		st.attached, st.skipped);
+	drop_summary__print(t->out.drops, stderr);
 	if (t->o->ready_file)
 		unlink(t->o->ready_file);
 	if (!t->be.ops)
@@ -742,6 +768,8 @@ static void trace__free(struct trace *t)
 	drop_reasons__free(t->reasons);
 	netns_names__free(t->netns_names);
 	free((void *)t->out.func_names);
+	drop_summary__free(t->out.drops);
+	nft_rules__free(t->rules);
 	out_ctx__free(&t->out);
 	skb_funcs__free(&t->run.funcs);
 	btf__free(t->run.btf);

@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 
 #include "drop_reason.h"
+#include "drop_summary.h"
 #include "event.h"
 #include "ksyms.h"
 #include "netns.h"
@@ -277,8 +278,147 @@ START_TEST(json_line)
 			    "\"tuple\":{\"saddr\":\"10.0.2.15\",\"daddr\":\"1.1.1.1\",\"sport\":58998,"
 			    "\"dport\":80,\"proto\":6,\"tcp_flags\":2},"
 			    "\"drop_reason_code\":12,\"drop_reason\":\"SKB_DROP_REASON_NETFILTER_DROP\","
-			    "\"location\":\"nf_hook_slow+0x7d\"}\n");
+			    "\"drop_reason_inferred\":false,\"location\":\"nf_hook_slow+0x7d\"}\n");
 	free(s);
+}
+END_TEST
+
+/* A kernel without drop reasons (before 5.17): reason from the location, marked. */
+START_TEST(inferred_reason)
+{
+	struct pwru_event ev = v4_event(1);
+	char *s;
+
+	ev.kind = PWRU_EV_TRACEPOINT;
+	ev.flags |= PWRU_F_HAS_DROP;
+	ev.location = 0xffffffff81200000ULL + 0x93;
+	ctx_init();
+	c.reasons = NULL;
+	s = render(&ev, false);
+	ck_assert_str_eq(s, "0xffff888012345600 1   curl:4242        "
+			    "kfree_skb(SKB_DROP_REASON_NETFILTER_DROP, inferred) "
+			    "location=nf_hook_slow+0x93\n");
+	free(s);
+	/* a site with several causes stays unnamed */
+	ev.location = 0xffffffff81100000ULL + 0x10;
+	s = render(&ev, false);
+	ck_assert_str_eq(s, "0xffff888012345600 1   curl:4242        kfree_skb location=ip_output+0x10\n");
+	free(s);
+	c.json = true;
+	ev.location = 0xffffffff81100400ULL + 0x20;
+	s = render(&ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "\"drop_reason_code\":0,"
+					"\"drop_reason\":\"SKB_DROP_REASON_NEIGH_CREATEFAIL\","
+					"\"drop_reason_inferred\":true,"
+					"\"location\":\"ip_finish_output2+0x20\"}"));
+	free(s);
+}
+END_TEST
+
+static int lookups;
+
+static int fake_lookup(void *priv, const struct pwru_nf *nf, struct nft_rule_info *out)
+{
+	lookups++;
+	if (nf->handle != 3)
+		return -ENOENT;
+	out->position = 1;
+	out->iptables = true;
+	snprintf(out->text, sizeof(out->text), "-A %s -d 1.1.1.1/32 -p tcp -m tcp -j DROP",
+		 nf->chain);
+	return 0;
+}
+
+static struct pwru_event_nf nf_event(void)
+{
+	struct pwru_event_nf rec = { .ev = v4_event(1) };
+
+	rec.ev.flags |= PWRU_F_HAS_DROP | PWRU_F_HAS_NF;
+	rec.ev.drop_reason = 12;
+	rec.ev.location = 0xffffffff81200200ULL + 0x47f;
+	strcpy(rec.nf.table, "filter");
+	strcpy(rec.nf.chain, "OUTPUT");
+	rec.nf.family = 2; /* NFPROTO_IPV4 */
+	rec.nf.hook = 3; /* NF_INET_LOCAL_OUT */
+	rec.nf.handle = 3;
+	rec.nf.flags = PWRU_NF_HAS_CHAIN | PWRU_NF_HAS_RULE;
+	return rec;
+}
+
+START_TEST(netfilter_text_json)
+{
+	struct pwru_event_nf rec = nf_event();
+	char *s;
+
+	o.output_tuple = true;
+	ctx_init();
+	c.nf_lookup = fake_lookup;
+	s = render(&rec.ev, false);
+	ck_assert_str_eq(s, "0xffff888012345600 1   curl:4242        10.0.2.15:58998->1.1.1.1:80(tcp) "
+			    "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) location=nft_do_chain+0x47f\n"
+			    "    netfilter: ip filter OUTPUT (hook output, priority 0): rule 1, handle 3: "
+			    "-A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP\n");
+	free(s);
+	c.json = true;
+	s = render(&rec.ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "\"location\":\"nft_do_chain+0x47f\","
+					"\"netfilter\":{\"family\":\"ip\",\"table\":\"filter\","
+					"\"chain\":\"OUTPUT\",\"hook\":\"output\",\"priority\":0,"
+					"\"handle\":3,\"position\":1,"
+					"\"rule\":\"-A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP\","
+					"\"verdict\":\"drop\"}}"));
+	free(s);
+	/* a rule deleted meanwhile: the handle, no position, no text */
+	rec.nf.handle = 4;
+	s = render(&rec.ev, false);
+	ck_assert_ptr_nonnull(strstr(s, "\"priority\":0,\"handle\":4,\"verdict\":\"drop\"}}"));
+	free(s);
+}
+END_TEST
+
+/* A record that rode along with a drop netfilter did not make is not shown. */
+START_TEST(netfilter_not_ours)
+{
+	struct pwru_event_nf rec = nf_event();
+	char *s;
+
+	rec.ev.drop_reason = 2; /* SKB_DROP_REASON_NOT_SPECIFIED */
+	ctx_init();
+	lookups = 0;
+	c.nf_lookup = fake_lookup;
+	s = render(&rec.ev, false);
+	ck_assert_ptr_null(strstr(s, "netfilter"));
+	ck_assert_int_eq(lookups, 0);
+	free(s);
+}
+END_TEST
+
+START_TEST(drop_summary_counts)
+{
+	struct pwru_event_nf rec = nf_event();
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ctx_init();
+	c.nf_lookup = fake_lookup;
+	c.drops = drop_summary__new();
+	free(render(&rec.ev, false));
+	free(render(&rec.ev, false));
+	rec.ev.flags &= ~PWRU_F_HAS_NF;
+	rec.ev.drop_reason = 2;
+	rec.ev.location = 0xffffffff81100400ULL + 0x20;
+	free(render(&rec.ev, false));
+	f = open_memstream(&s, &len);
+	drop_summary__print(c.drops, f);
+	fclose(f);
+	ck_assert_str_eq(s, "pwru: 3 drops:\n"
+			    "pwru:        2  SKB_DROP_REASON_NETFILTER_DROP at nft_do_chain+0x47f by "
+			    "filter OUTPUT rule 1: -A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP\n"
+			    "pwru:        1  SKB_DROP_REASON_NOT_SPECIFIED at ip_finish_output2+0x20\n");
+	free(s);
+	drop_summary__free(c.drops);
+	c.drops = NULL;
 }
 END_TEST
 
@@ -389,6 +529,10 @@ int main(void)
 	tcase_add_test(tc, text_tracepoint);
 	tcase_add_test(tc, tuple_ipv6_and_udp);
 	tcase_add_test(tc, json_line);
+	tcase_add_test(tc, inferred_reason);
+	tcase_add_test(tc, netfilter_text_json);
+	tcase_add_test(tc, netfilter_not_ours);
+	tcase_add_test(tc, drop_summary_counts);
 	tcase_add_test(tc, json_escapes_comm);
 	tcase_add_test(tc, relative_timestamps);
 	tcase_add_test(tc, caller_from_stack);

@@ -481,3 +481,6 @@ kmulti_cell
 auto_cell
 "$VM_DIR/track.sh" "$KERNEL" $USABLE
 "$VM_DIR/privilege.sh" "$KERNEL" || echo "RESULT $KERNEL priv FAIL 0 tests/vm/privilege.sh exited $?"
+# shellcheck source=tests/vm/netfilter.sh
+. "$VM_DIR/netfilter.sh"
+netfilter_cell

@@ -77,6 +77,7 @@ _Static_assert(sizeof(struct pwru_event) == PWRU_EVENT_SIZE,
 #define PWRU_NF_HAS_RULE (1u << 1) /* handle: the rule whose verdict was taken */
 #define PWRU_NF_POLICY_DROP (1u << 2) /* the base chain's policy is drop */
 #define PWRU_NF_LEGACY (1u << 3) /* an iptables-legacy table: no chain, no rule */
+#define PWRU_NF_FROM_TRACE (1u << 4) /* from nftrace (--nft-trace): no hook, no priority */
 #define PWRU_NF_NAME_LEN 64 /* nft allows 256; longer names are cut */
 
 /*

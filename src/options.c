@@ -47,6 +47,7 @@ enum {
 	OPT_KMODS,
 	OPT_NON_SKB_FUNCS,
 	OPT_TRACK_SKB,
+	OPT_NFT_TRACE,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
 	{ "perf-buffer", optional_argument, NULL, OPT_PERF_BUFFER },
 	{ "wait-detach", optional_argument, NULL, OPT_WAIT_DETACH },
 	{ "user", required_argument, NULL, 'Z' },
+	{ "nft-trace", optional_argument, NULL, OPT_NFT_TRACE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -126,6 +128,10 @@ void options__usage(FILE *out)
 	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default 4096)\n"
 	      "  --perf-buffer         use a perf buffer even where the BPF ring buffer exists\n"
 	      "                        (it is used anyway on kernels before 5.8)\n"
+	      "  --nft-trace           tracepoint backend: name the nftables rule of a drop\n"
+	      "                        through a tracing table of pwru's own (removed with\n"
+	      "                        pwru, even on SIGKILL; 5.12+); function backends name\n"
+	      "                        it without touching the ruleset\n"
 	      "Boolean options take no value, or =true, =false, =1 or =0 (--output-meta=false).\n"
 	      "Other:\n"
 	      "  --ready-file PATH     create PATH once every probe is attached; removed at stop\n"
@@ -259,6 +265,8 @@ static bool *bool_field(struct options *o, int c)
 		return &o->perf_buffer;
 	case OPT_WAIT_DETACH:
 		return &o->wait_detach;
+	case OPT_NFT_TRACE:
+		return &o->nft_trace;
 	}
 	return NULL;
 }
@@ -500,6 +508,9 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 		o->cmd = CMD_CHECK;
 		return 0;
 	}
+	if (o->nft_trace && o->backend >= 0 && o->backend != PWRU_BE_TRACEPOINT)
+		return fail(err, err_len, "--nft-trace: only with the tracepoint backend; %s names "
+			    "the rule without changing the ruleset", pwru_backend_name(o->backend));
 	if (optind < argc) {
 		err_code = join_positional(o, argc, argv, err, err_len);
 		if (err_code)

@@ -52,6 +52,7 @@ struct options {
 	__u32 ringbuf_pages; /* per ring buffer, power of two */
 	bool perf_buffer; /* force the perf buffer even where a ring buffer exists */
 	bool wait_detach; /* stop: remove the probes before exiting, never in a child */
+	bool nft_trace; /* tracepoint backend: a tracing nftables table of pwru's own */
 };
 
 /*

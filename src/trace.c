@@ -22,6 +22,7 @@
 #include "drop_reason.h"
 #include "drop_summary.h"
 #include "nft_rules.h"
+#include "nft_trace.h"
 #include "ksyms.h"
 #include "netns.h"
 #include "options.h"
@@ -121,6 +122,7 @@ struct trace {
 	struct netns_names *netns_names;
 	int exit_code; /* when not 1 on failure: 2 for a filter the kernel rejects */
 	struct nft_rules *rules; /* opened at the first netfilter drop */
+	struct nft_trace *nftr; /* --nft-trace */
 	bool rules_failed;
 };
 
@@ -424,7 +426,16 @@ static void stack_cache__free(struct stack_cache *sc)
 static int on_event(void *ctx, const struct pwru_event *ev)
 {
 	struct trace *t = ctx;
+	struct pwru_event_nf rec;
 
+	/* --nft-trace: the verdict the kernel traced for this drop's flow */
+	if (t->nftr && ev->flags & PWRU_F_HAS_DROP && !(ev->flags & PWRU_F_HAS_NF)) {
+		rec.ev = *ev;
+		if (nft_trace__match(t->nftr, ev, &rec.nf)) {
+			rec.ev.flags |= PWRU_F_HAS_NF;
+			ev = &rec.ev;
+		}
+	}
 	output__event(&t->out, ev, t->outf);
 	t->printed++;
 	/* a closed stdout (EPIPE) ends the run like a signal */
@@ -485,6 +496,26 @@ static int nf_lookup(void *priv, const struct pwru_nf *nf, struct nft_rule_info 
 	if (!t->rules)
 		return -ENOTCONN;
 	return nft_rules__lookup(t->rules, nf->family, nf->table, nf->chain, nf->handle, out);
+}
+
+/* After the backend is chosen: only the tracepoint backend needs the tracing table. */
+static int setup_nft_trace(struct trace *t)
+{
+	char msg[256];
+	int err;
+
+	if (!t->o->nft_trace)
+		return 0;
+	if (t->be.kind != PWRU_EV_TRACEPOINT) {
+		fprintf(stderr, "pwru: --nft-trace: backend %s names the rule without changing the "
+				"ruleset; drop --nft-trace (it is for --probe-backend tracepoint)\n",
+			t->be.ops->name);
+		t->exit_code = 2;
+		return -EINVAL;
+	}
+	err = nft_trace__open(&t->nftr, t->o->pcap_filter, msg, sizeof(msg));
+	fprintf(stderr, "pwru: --nft-trace: %s\n", msg);
+	return err;
 }
 
 static int setup_output(struct trace *t)
@@ -768,6 +799,7 @@ static void trace__free(struct trace *t)
 	drop_reasons__free(t->reasons);
 	netns_names__free(t->netns_names);
 	free((void *)t->out.func_names);
+	nft_trace__close(t->nftr);
 	drop_summary__free(t->out.drops);
 	nft_rules__free(t->rules);
 	out_ctx__free(&t->out);
@@ -927,6 +959,7 @@ int trace__run(const struct options *o)
 	} else if (err && pcap_filter__last_error(msg, sizeof(msg))) {
 		fprintf(stderr, "pwru: pcap filter: %s\n", msg);
 	}
+	err = err ?: setup_nft_trace(&t);
 	if (err)
 		goto out;
 	if (t.run.pinned_dir)

@@ -61,10 +61,13 @@ void nf_explain__fill(struct nf_explain *x, const struct pwru_nf *nf,
 	x->legacy = nf->flags & PWRU_NF_LEGACY;
 	x->family = nf_family_name(nf->family);
 	x->table = nf->table[0] ? nf->table : NULL;
-	x->hook = nf_hook_name(nf->family, nf->hook);
 	x->chain = x->legacy ? legacy_chain(nf->hook) : nf->chain[0] ? nf->chain : NULL;
-	x->has_priority = true;
-	x->priority = nf->priority;
+	/* a trace message names no hook or priority */
+	if (!(nf->flags & PWRU_NF_FROM_TRACE)) {
+		x->hook = nf_hook_name(nf->family, nf->hook);
+		x->has_priority = true;
+		x->priority = nf->priority;
+	}
 	if (nf->flags & PWRU_NF_HAS_RULE) {
 		x->has_handle = true;
 		x->handle = nf->handle;
@@ -82,9 +85,10 @@ char *nf_explain__text(const struct nf_explain *x, char *buf, size_t len)
 {
 	size_t n;
 
-	n = snprintf(buf, len, "%s%s %s %s (hook %s, priority %d)", x->legacy ? "iptables-legacy " : "",
-		     x->family ?: "?", x->table ?: "?", x->chain ?: "?", x->hook ?: "?",
-		     x->priority);
+	n = snprintf(buf, len, "%s%s %s %s", x->legacy ? "iptables-legacy " : "", x->family ?: "?",
+		     x->table ?: "?", x->chain ?: "?");
+	if (n < len && x->hook && x->has_priority)
+		n += snprintf(buf + n, len - n, " (hook %s, priority %d)", x->hook, x->priority);
 	if (n < len && x->has_handle) {
 		if (x->position)
 			n += snprintf(buf + n, len - n, ": rule %d, handle %llu", x->position,

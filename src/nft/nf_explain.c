@@ -67,6 +67,10 @@ void nf_explain__fill(struct nf_explain *x, const struct pwru_nf *nf,
 		x->hook = nf_hook_name(nf->family, nf->hook);
 		x->has_priority = true;
 		x->priority = nf->priority;
+	} else if (ri && ri->base) { /* the ruleset's word for it */
+		x->hook = nf_hook_name(nf->family, ri->hook);
+		x->has_priority = true;
+		x->priority = ri->priority;
 	}
 	if (nf->flags & PWRU_NF_HAS_RULE) {
 		x->has_handle = true;

@@ -18,6 +18,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
 #include <libnftnl/gen.h>
 #include <libnftnl/rule.h>
 #include <nftables/libnftables.h>
@@ -161,6 +162,38 @@ static int chain_rules(struct nft_rules *nr, __u8 family, struct dump *d)
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	return nl_query(nr, nlh, rule_cb, d);
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nft_rule_info *ri = data;
+
+	if (c && !nftnl_chain_nlmsg_parse(nlh, c) && nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+		ri->base = true;
+		ri->hook = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+		ri->priority = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+	}
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+/* Hook and priority of a base chain (a trace message names neither). */
+static void chain_hook(struct nft_rules *nr, __u8 family, const char *table, const char *chain,
+		       struct nft_rule_info *ri)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c)
+		return;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, family, 0, ++nr->seq);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	nl_query(nr, nlh, chain_cb, ri);
 }
 
 bool nft_rules__is_xtables(__u8 family, const char *table)
@@ -405,6 +438,7 @@ int nft_rules__lookup(struct nft_rules *nr, __u8 family, const char *table, cons
 	if (!d.position)
 		return -ENOENT; /* deleted since the drop */
 	out->position = d.position;
+	chain_hook(nr, family, table, chain, out);
 	if (nft_rules__is_xtables(family, table) &&
 	    iptables_text(family, table, chain, d.position, d.nr, out->text, sizeof(out->text)))
 		out->iptables = true;

@@ -18,6 +18,9 @@ struct nft_rule_info {
 	int position; /* 1-based position in its chain, 0 unknown */
 	bool iptables; /* text is an `iptables -S` line */
 	char text[NFT_RULE_TEXT_LEN]; /* "" unknown */
+	bool base; /* the chain is a base chain: hook and priority are valid */
+	__u32 hook;
+	int priority;
 };
 
 struct nft_rules;

@@ -43,7 +43,7 @@ for fmt in text json; do
 		{ cat "$TMP/$fmt.err"; fail "$fmt: the drop summary does not count the rule's drop"; }
 done
 grep -A1 -F -- "->$ADDR:$PORT(tcp) kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)" "$TMP/text" |
-	grep -qE "^    netfilter: ip filter OUTPUT: rule 1, handle [0-9]+: -A OUTPUT -d $ADDR/32 .*-j DROP$" ||
+	grep -qE "^    netfilter: ip filter OUTPUT \(hook output, priority 0\): rule 1, handle [0-9]+: -A OUTPUT -d $ADDR/32 .*-j DROP$" ||
 	{ cat "$TMP/text"; fail "text: the drop does not name filter OUTPUT and its rule"; }
 python3 - "$TMP/json" "$ADDR" <<'PY' || fail "json: the drop's netfilter object is wrong"
 import json, sys

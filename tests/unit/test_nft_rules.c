@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Picking the rule line out of `iptables -S` and nft listings (src/nft/nft_rules.c). */
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <linux/netfilter.h>
 
 #include "nft_rules.h"
+#include "nft_trace.h"
 
 static const char ipt_dump[] = "-P OUTPUT ACCEPT\n"
 			       "-A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP\n"
@@ -60,6 +63,32 @@ START_TEST(xtables_tables)
 }
 END_TEST
 
+START_TEST(trace_selection)
+{
+	struct nft_trace_sel s;
+
+	ck_assert(nft_trace__select("tcp and host 1.1.1.1 and port 80", &s));
+	ck_assert_uint_eq(s.host, inet_addr("1.1.1.1"));
+	ck_assert_uint_eq(s.port, 80);
+	ck_assert_uint_eq(s.proto, IPPROTO_TCP);
+	ck_assert(nft_trace__select("dst host 10.0.0.1 && src port 5353 and udp", &s));
+	ck_assert_uint_eq(s.daddr, inet_addr("10.0.0.1"));
+	ck_assert_uint_eq(s.saddr, 0);
+	ck_assert_uint_eq(s.sport, 5353);
+	ck_assert_uint_eq(s.proto, IPPROTO_UDP);
+	/* anything else traces every packet: never fewer than the filter takes */
+	ck_assert(!nft_trace__select(NULL, &s));
+	ck_assert(!nft_trace__select("", &s));
+	ck_assert(!nft_trace__select("host 1.1.1.1 or port 80", &s));
+	ck_assert(!nft_trace__select("not host 1.1.1.1", &s));
+	ck_assert(!nft_trace__select("host 1.1.1.1 and host 2.2.2.2", &s));
+	ck_assert(!nft_trace__select("host ::1", &s));
+	ck_assert(!nft_trace__select("port 0", &s));
+	ck_assert(!nft_trace__select("tcp and", &s));
+	ck_assert(!nft_trace__select("(tcp)", &s));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nft_rules");
@@ -70,6 +99,7 @@ int main(void)
 	tcase_add_test(tc, iptables_lines);
 	tcase_add_test(tc, nft_lines);
 	tcase_add_test(tc, xtables_tables);
+	tcase_add_test(tc, trace_selection);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

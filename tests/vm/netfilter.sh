@@ -108,6 +108,27 @@ nf_check_json() {
 	return $ok
 }
 
+# nf_check_trace FILE: the tracepoint backend with --nft-trace (5.12+)
+nf_check_trace() {
+	local f=$1 c=$VM_DIR/check_netfilter.py d ok=0 reason=drop_reason=SKB_DROP_REASON_NETFILTER_DROP
+	d=$("$PY" "$c" "$f" "$NF_A" "$NF_PORT" "$reason" table=filter chain=OUTPUT position=1 \
+		hook=output "rule~$NF_A" rule~DROP) || ok=1
+	NF_DETAIL+="seed: $d; "
+	d=$("$PY" "$c" "$f" "$NF_B" "$NF_PORT" "$reason" "chain=$NF_CHAIN" position=2 rule~DROP) ||
+		ok=1
+	NF_DETAIL+="jump: $d; "
+	d=$("$PY" "$c" "$f" "$NF_C" "$NF_PORT" "$reason" "table=$NF_TABLE" chain=out \
+		"rule~ip daddr $NF_C") || ok=1
+	NF_DETAIL+="nft: $d; "
+	# nftrace sees nf_tables only: a legacy drop stays unexplained
+	if [ "$NF_LEGACY" = 1 ]; then
+		d=$("$PY" "$c" "$f" "$NF_D" "$NF_PORT" "$reason" netfilter!) || ok=1
+		NF_DETAIL+="legacy: $d; "
+	fi
+	[ -z "$(nft list tables | grep ' pwru_')" ] || { NF_DETAIL+="pwru table left; "; ok=1; }
+	return $ok
+}
+
 # nf_check_text FILE: the seed drop's line, or the line after it, names it
 nf_check_text() {
 	local line
@@ -116,6 +137,28 @@ nf_check_text() {
 	*"$NF_A"*DROP*) NF_DETAIL+="text: ok; " ;;
 	*) NF_DETAIL+="text: MISMATCH: '${line:-no line naming filter OUTPUT}'; "; return 1 ;;
 	esac
+}
+
+# the tracepoint backend: --nft-trace where the kernel has owned tables (5.12+)
+nf_trace_session() {
+	local f=$W/nf-trace.json rc
+	if [ "$NF_NAMES" = no ]; then
+		"$PWRU" --probe-backend tracepoint --nft-trace "${BTF_ARGS[@]}" "tcp and port $NF_PORT" \
+			</dev/null >/dev/null 2>"$f.err" && rc=0 || rc=$?
+		if [ "$rc" = 1 ] && grep -q 'NFT_TABLE_F_OWNER' "$f.err"; then
+			NF_DETAIL+="[tracepoint --nft-trace] refused: $(head -n 1 "$f.err"); "
+			return 0
+		fi
+		NF_DETAIL+="[tracepoint --nft-trace] expected exit 1 naming NFT_TABLE_F_OWNER, got $rc: $(head -n 1 "$f.err"); "
+		return 1
+	fi
+	NF_WHY=
+	if ! nf_session "$f" --probe-backend tracepoint --nft-trace --output-json; then
+		NF_DETAIL+="[tracepoint --nft-trace] $NF_WHY; "
+		return 1
+	fi
+	NF_DETAIL+="[tracepoint --nft-trace] "
+	nf_check_trace "$f"
 }
 
 netfilter_cell() {
@@ -129,7 +172,10 @@ netfilter_cell() {
 	nf_setup
 	NF_DETAIL=
 	for b in $USABLE; do
-		[ "$b" = tracepoint ] && continue
+		if [ "$b" = tracepoint ]; then
+			nf_trace_session || status=FAIL
+			continue
+		fi
 		args=(--probe-backend "$b" --filter-func "$FUNCS")
 		NF_WHY=
 		if nf_session "$W/nf-$b.json" "${args[@]}" --output-json; then

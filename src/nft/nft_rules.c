@@ -26,10 +26,7 @@
 #include "nft_rules.h"
 
 #define CACHE_SIZE 64
-#define MAX_RULES 65536
 #define DUMP_MAX (16 << 20) /* bytes of `iptables -S` read at most */
-
-extern char **environ;
 
 struct cached {
 	__u8 family;

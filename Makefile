@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ibpf -Wall -Wno-unused
 
 BPF_SRCS := $(wildcard backends/*/*.bpf.c)
 SKELS := $(patsubst %.bpf.c,$(OUTPUT)/%.skel.h,$(notdir $(BPF_SRCS)))
-LIB_SRCS := $(filter-out %.bpf.c src/main.c,$(wildcard src/*.c src/*/*.c probe-detect/*.c backends/*.c backends/*/*.c))
+LIB_SRCS := $(filter-out %.bpf.c src/main.c src/nft/nft_static_stub.c,$(wildcard src/*.c src/*/*.c probe-detect/*.c backends/*.c backends/*/*.c))
 LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))

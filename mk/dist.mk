@@ -37,16 +37,28 @@ $(OUTPUT)/static/main.o: $(STATIC_MAIN) $(SKELS)
 	$(Q)$(CC) $(filter-out -DPWRU_VERSION=%,$(CFLAGS)) \
 		-DPWRU_VERSION='"$(VERSION) (static build)"' -c $< -o $@
 
+# No static libmnl or libnftables in Debian: the netlink half of the
+# netfilter explanation is stubbed out (src/nft/nft_static_stub.c).
+STATIC_NFT_OBJS := $(filter %/nft_rules.o %/nft_trace.o,$(LIB_OBJS))
+STATIC_LDLIBS := $(filter-out -lnftables -lnftnl -lmnl,$(LDLIBS))
+
+$(OUTPUT)/static/nft_static_stub.o: src/nft/nft_static_stub.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
 $(OUTPUT)/static/static.o: dist/static.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # The unstripped binary stays in $(OUTPUT) for debugging.
-$(OUTPUT)/pwru-static.debug: $(OUTPUT)/static/main.o $(OUTPUT)/static/static.o $(LIB_OBJS)
+$(OUTPUT)/pwru-static.debug: $(OUTPUT)/static/main.o $(OUTPUT)/static/static.o \
+			     $(OUTPUT)/static/nft_static_stub.o \
+			     $(filter-out $(STATIC_NFT_OBJS),$(LIB_OBJS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^ $(addprefix -Wl$(comma)--wrap=,$(STATIC_WRAP)) \
-		-Wl,--fatal-warnings $(LDLIBS)
+		-Wl,--fatal-warnings $(STATIC_LDLIBS)
 	$(Q)if nm $@ | grep -E ' (__nss_[a-z_0-9]+|getaddrinfo|getpwnam|getpwuid)$$'; then \
 		echo "$@: glibc NSS is linked in (see dist/static.c)" >&2; exit 1; fi
 

@@ -30,6 +30,18 @@ struct verdict {
 	bool used;
 };
 
+/*
+ * The packet's headers come with the first message of a trace in each base
+ * chain only, so a verdict in a chain reached by a jump names its packet by
+ * trace id alone: remember the flow of each id seen.
+ */
+struct flow {
+	__u32 id;
+	__u8 saddr[4], daddr[4], proto;
+	__u16 sport, dport;
+	bool set;
+};
+
 struct nft_trace {
 	struct mnl_socket *owner; /* created the table: closing it removes the table */
 	struct mnl_socket *listen; /* NFNLGRP_NFTRACE */
@@ -37,6 +49,8 @@ struct nft_trace {
 	__u32 seq;
 	struct verdict recent[RECENT];
 	size_t next;
+	struct flow flows[RECENT];
+	size_t next_flow;
 };
 
 static bool parse_port(const char *s, __u16 *port)
@@ -379,31 +393,53 @@ static int trace_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nft_trace *nt = data;
 	struct nftnl_trace *t = nftnl_trace_alloc();
+	__u32 nlen = 0, tlen = 0, type, verdict, id;
 	const __u8 *nh, *th;
-	__u32 nlen = 0, tlen = 0, type, verdict;
 	struct verdict *v;
+	struct flow *f;
+	int k;
 
 	if (!t || nftnl_trace_nlmsg_parse(nlh, t))
 		goto out;
+	id = nftnl_trace_get_u32(t, NFTNL_TRACE_ID);
+	nh = nftnl_trace_get_data(t, NFTNL_TRACE_NETWORK_HEADER, &nlen);
+	th = nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &tlen);
+	/* IPv4 only, as the selection */
+	if (nh && nlen >= 20 && (nh[0] >> 4) == 4) {
+		f = &nt->flows[nt->next_flow];
+		nt->next_flow = (nt->next_flow + 1) % RECENT;
+		memset(f, 0, sizeof(*f));
+		f->id = id;
+		f->set = true;
+		memcpy(f->saddr, nh + 12, 4);
+		memcpy(f->daddr, nh + 16, 4);
+		f->proto = nh[9];
+		if (th && tlen >= 4) {
+			f->sport = th[0] << 8 | th[1];
+			f->dport = th[2] << 8 | th[3];
+		}
+	}
 	type = nftnl_trace_get_u32(t, NFTNL_TRACE_TYPE);
 	verdict = nftnl_trace_get_u32(t, NFTNL_TRACE_VERDICT);
 	if ((type != NFT_TRACETYPE_RULE && type != NFT_TRACETYPE_POLICY) ||
 	    (verdict & NF_VERDICT_MASK) != NF_DROP)
 		goto out;
-	nh = nftnl_trace_get_data(t, NFTNL_TRACE_NETWORK_HEADER, &nlen);
-	th = nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &tlen);
-	if (!nh || nlen < 20 || (nh[0] >> 4) != 4)
-		goto out; /* IPv4 only, as the selection */
+	for (f = NULL, k = 1; !f && k <= RECENT; k++) {
+		struct flow *c = &nt->flows[(nt->next_flow + RECENT - k) % RECENT];
+
+		if (c->set && c->id == id)
+			f = c;
+	}
+	if (!f)
+		goto out;
 	v = &nt->recent[nt->next];
 	nt->next = (nt->next + 1) % RECENT;
 	memset(v, 0, sizeof(*v));
-	memcpy(v->saddr, nh + 12, 4);
-	memcpy(v->daddr, nh + 16, 4);
-	v->proto = nh[9];
-	if (th && tlen >= 4) {
-		v->sport = th[0] << 8 | th[1];
-		v->dport = th[2] << 8 | th[3];
-	}
+	memcpy(v->saddr, f->saddr, 4);
+	memcpy(v->daddr, f->daddr, 4);
+	v->proto = f->proto;
+	v->sport = f->sport;
+	v->dport = f->dport;
 	snprintf(v->nf.table, sizeof(v->nf.table), "%s", nftnl_trace_get_str(t, NFTNL_TRACE_TABLE) ?: "");
 	snprintf(v->nf.chain, sizeof(v->nf.chain), "%s", nftnl_trace_get_str(t, NFTNL_TRACE_CHAIN) ?: "");
 	v->nf.family = nftnl_trace_get_u32(t, NFTNL_TRACE_FAMILY);

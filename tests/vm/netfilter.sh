@@ -15,7 +15,7 @@
 NF_A=127.$((n % 200 + 20)).$((n / 200 % 250 + 1)).21
 NF_B=${NF_A%.*}.22 NF_C=${NF_A%.*}.23 NF_D=${NF_A%.*}.24
 NF_PORT=$((DROP_PORT + 2))
-NF_CHAIN=PWRU_J$n NF_TABLE=pwru_t$n
+NF_CHAIN=PWRU_J$n NF_TABLE=vmt$n
 NF_LEGACY=0
 
 nf_cleanup() {

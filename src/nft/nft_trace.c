@@ -397,7 +397,7 @@ static int trace_cb(const struct nlmsghdr *nlh, void *data)
 	const __u8 *nh, *th;
 	struct verdict *v;
 	struct flow *f;
-	int k;
+	int k, vattr;
 
 	if (!t || nftnl_trace_nlmsg_parse(nlh, t))
 		goto out;
@@ -420,9 +420,14 @@ static int trace_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	type = nftnl_trace_get_u32(t, NFTNL_TRACE_TYPE);
-	verdict = nftnl_trace_get_u32(t, NFTNL_TRACE_VERDICT);
+	/* a policy message carries the chain's policy, not a verdict */
+	vattr = type == NFT_TRACETYPE_POLICY ? NFTNL_TRACE_POLICY : NFTNL_TRACE_VERDICT;
 	if ((type != NFT_TRACETYPE_RULE && type != NFT_TRACETYPE_POLICY) ||
-	    (verdict & NF_VERDICT_MASK) != NF_DROP)
+	    !nftnl_trace_is_set(t, vattr) ||
+	    !strcmp(nftnl_trace_get_str(t, NFTNL_TRACE_TABLE) ?: "", nt->table))
+		goto out;
+	verdict = nftnl_trace_get_u32(t, vattr);
+	if ((verdict & NF_VERDICT_MASK) != NF_DROP)
 		goto out;
 	for (f = NULL, k = 1; !f && k <= RECENT; k++) {
 		struct flow *c = &nt->flows[(nt->next_flow + RECENT - k) % RECENT];

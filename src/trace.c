@@ -603,6 +603,12 @@ static const char *why_keep(const struct trace *t)
 {
 	if (t->priv.keep)
 		return "--user root";
+	/*
+	 * A netfilter drop's rule text comes over nf_tables netlink and from
+	 * `iptables -S`, both CAP_NET_ADMIN, at the time of the drop.
+	 */
+	if (t->o->nft_trace || t->be.kind == PWRU_EV_FUNC)
+		return "naming netfilter rules needs CAP_NET_ADMIN (nf_tables netlink, iptables -S)";
 	return NULL;
 }
 

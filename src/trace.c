@@ -11,7 +11,9 @@
 #include <unistd.h>
 #include <limits.h>
 #include <poll.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -103,6 +105,8 @@ struct stack_cache {
 };
 
 struct trace {
+	pid_t ready_keeper; /* > 0: the child that removes the ready file (keep_ready_file) */
+	int ready_pipe; /* its pipe, valid when ready_keeper > 0 */
 	const struct options *o;
 	struct pwru_run run;
 	struct features *feat;
@@ -619,6 +623,73 @@ static const char *why_keep(const struct trace *t)
  * at exit, and it is written after the drop: once it holds our pid, the
  * drop is done.
  */
+/* Close every fd but keep: a keeper must not hold BPF objects alive. */
+static void close_fds_but(int keep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 2 && fd != keep && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * After the drop pwru may no longer write to the ready file's directory (a
+ * root-only `mktemp -d`, /run), yet the file must go at stop. A child that
+ * keeps root and does nothing else waits on a pipe; when pwru closes it, at
+ * stop or by dying (SIGKILL included), the child removes the file and exits.
+ * It holds no BPF object, reads no packet data and ignores the terminal's
+ * signals, which reach the whole process group.
+ */
+static int keep_ready_file(struct trace *t)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (!pid) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		close_fds_but(p[0]);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		unlink(t->o->ready_file);
+		_exit(0);
+	}
+	close(p[0]);
+	t->ready_pipe = p[1];
+	t->ready_keeper = pid;
+	return 0;
+}
+
+static void remove_ready_file(struct trace *t)
+{
+	if (t->ready_keeper > 0) {
+		close(t->ready_pipe);
+		waitpid(t->ready_keeper, NULL, 0);
+		t->ready_keeper = 0;
+	} else if (t->o->ready_file) {
+		unlink(t->o->ready_file);
+	}
+}
+
 static int drop_privileges(struct trace *t)
 {
 	const char *keep = why_keep(t);
@@ -635,6 +706,15 @@ static int drop_privileges(struct trace *t)
 	if (keep) {
 		fprintf(stderr, "pwru: keeping root: %s\n", keep);
 	} else {
+		if (fd >= 0 && t->priv.switch_user) {
+			ret = keep_ready_file(t);
+			if (ret) {
+				fprintf(stderr, "pwru: --ready-file: cannot start its remover: %s\n",
+					strerror(-ret));
+				close(fd);
+				return ret;
+			}
+		}
 		ret = priv__drop(&t->priv, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "pwru: %s\n", err);
@@ -780,8 +860,7 @@ static void finish(struct trace *t)
 				     "",
 		st.attached, st.skipped);
 	drop_summary__print(t->out.drops, stderr);
-	if (t->o->ready_file)
-		unlink(t->o->ready_file);
+	remove_ready_file(t);
 	if (!t->be.ops)
 		return;
 	if (detach_in_background(t) && !spawn_remover(t))
@@ -979,8 +1058,7 @@ int trace__run(const struct options *o)
 	finish(&t);
 out:
 	be_close(&t);
-	if (o->ready_file)
-		unlink(o->ready_file);
+	remove_ready_file(&t);
 	trace__free(&t);
 	return err ? (t.exit_code ?: 1) : 0;
 }

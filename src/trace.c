@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
@@ -128,6 +129,8 @@ struct trace {
 	struct nft_rules *rules; /* opened at the first netfilter drop */
 	struct nft_trace *nftr; /* --nft-trace */
 	bool rules_failed;
+	int broker_fd; /* > 0: socket to the rule broker (start_rule_broker) */
+	pid_t broker;
 };
 
 static struct btf *load_btf(const char *path)
@@ -484,11 +487,108 @@ static int open_output(struct trace *t, const char *opt, const char *path, int f
 	return fd;
 }
 
+struct broker_req {
+	__u8 family;
+	char table[sizeof(((struct pwru_nf *)0)->table)];
+	char chain[sizeof(((struct pwru_nf *)0)->chain)];
+	__u64 handle;
+};
+
+struct broker_resp {
+	int err;
+	struct nft_rule_info info;
+};
+
+/* The unprivileged side: one request, one answer, over a SEQPACKET socket. */
+static int broker_lookup(struct trace *t, const struct pwru_nf *nf, struct nft_rule_info *out)
+{
+	struct broker_req rq = { .family = nf->family, .handle = nf->handle };
+	struct broker_resp rs;
+
+	memcpy(rq.table, nf->table, sizeof(rq.table));
+	memcpy(rq.chain, nf->chain, sizeof(rq.chain));
+	rq.table[sizeof(rq.table) - 1] = rq.chain[sizeof(rq.chain) - 1] = 0;
+	memset(out, 0, sizeof(*out));
+	if (send(t->broker_fd, &rq, sizeof(rq), MSG_NOSIGNAL) != sizeof(rq) ||
+	    recv(t->broker_fd, &rs, sizeof(rs), 0) != sizeof(rs))
+		return -ENOTCONN;
+	if (rs.err)
+		return rs.err;
+	*out = rs.info;
+	out->text[sizeof(out->text) - 1] = 0;
+	return 0;
+}
+
+static void close_fds_but(int keep);
+
+/*
+ * Naming a netfilter rule reads the ruleset over nf_tables netlink and runs
+ * `iptables -S`: both need CAP_NET_ADMIN of the asking process at that time,
+ * long after the privilege drop. So a child forked before the drop keeps
+ * root for that one job: it holds no BPF object and no packet data, answers
+ * (family, table, chain, handle) with the rule's text, and exits when pwru
+ * closes its socket, or dies. What it can be asked reveals the ruleset only,
+ * which is read-only to it.
+ */
+static int start_rule_broker(struct trace *t)
+{
+	struct nft_rules *nr = NULL;
+	struct broker_req rq;
+	struct broker_resp rs;
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -errno;
+	}
+	if (!pid) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		close_fds_but(sv[1]);
+		while (recv(sv[1], &rq, sizeof(rq), 0) == sizeof(rq)) {
+			memset(&rs, 0, sizeof(rs));
+			rq.table[sizeof(rq.table) - 1] = rq.chain[sizeof(rq.chain) - 1] = 0;
+			if (!nr)
+				nr = nft_rules__new();
+			rs.err = nr ? nft_rules__lookup(nr, rq.family, rq.table, rq.chain, rq.handle,
+							&rs.info) :
+				      -ENOTCONN;
+			if (send(sv[1], &rs, sizeof(rs), MSG_NOSIGNAL) != sizeof(rs))
+				break;
+		}
+		nft_rules__free(nr);
+		_exit(0);
+	}
+	close(sv[1]);
+	t->broker_fd = sv[0];
+	t->broker = pid;
+	return 0;
+}
+
+static void stop_rule_broker(struct trace *t)
+{
+	if (t->broker_fd <= 0)
+		return;
+	close(t->broker_fd);
+	waitpid(t->broker, NULL, 0);
+	t->broker_fd = 0;
+}
+
 /* out_ctx's nf_lookup: the rule text behind a handle, over netlink. */
 static int nf_lookup(void *priv, const struct pwru_nf *nf, struct nft_rule_info *out)
 {
 	struct trace *t = priv;
 
+	if (t->broker_fd > 0)
+		return broker_lookup(t, nf, out);
 	if (!t->rules && !t->rules_failed) {
 		t->rules = nft_rules__new();
 		if (!t->rules) {
@@ -607,22 +707,10 @@ static const char *why_keep(const struct trace *t)
 {
 	if (t->priv.keep)
 		return "--user root";
-	/*
-	 * A netfilter drop's rule text comes over nf_tables netlink and from
-	 * `iptables -S`, both CAP_NET_ADMIN, at the time of the drop.
-	 */
-	if (t->o->nft_trace || t->be.kind == PWRU_EV_FUNC)
-		return "naming netfilter rules needs CAP_NET_ADMIN (nf_tables netlink, iptables -S)";
+	/* rule names come from the broker (start_rule_broker), not from us */
 	return NULL;
 }
 
-/*
- * Probes attached, buffers mapped, output open: what is left parses
- * packets, so it runs as t->priv's user with no capabilities. The ready
- * file is created first and given to that user, so that it can remove it
- * at exit, and it is written after the drop: once it holds our pid, the
- * drop is done.
- */
 /* Close every fd but keep: a keeper must not hold BPF objects alive. */
 static void close_fds_but(int keep)
 {
@@ -690,6 +778,13 @@ static void remove_ready_file(struct trace *t)
 	}
 }
 
+/*
+ * Probes attached, buffers mapped, output open: what is left parses
+ * packets, so it runs as t->priv's user with no capabilities. The ready
+ * file is created first and written after the drop: once it holds our pid,
+ * the drop is done. Two root children stay for the jobs that need it after
+ * the drop: removing the ready file and naming netfilter rules.
+ */
 static int drop_privileges(struct trace *t)
 {
 	const char *keep = why_keep(t);
@@ -714,6 +809,13 @@ static int drop_privileges(struct trace *t)
 				close(fd);
 				return ret;
 			}
+		}
+		if (t->o->nft_trace || t->be.kind == PWRU_EV_FUNC) {
+			ret = start_rule_broker(t);
+			if (ret)
+				fprintf(stderr, "pwru: cannot start the rule lookup child (%s): "
+						"netfilter rules stay unnamed\n",
+					strerror(-ret));
 		}
 		ret = priv__drop(&t->priv, err, sizeof(err));
 		if (ret) {
@@ -804,6 +906,8 @@ static bool detach_in_background(const struct trace *t)
  * reparented (do_exit: exit_files, then exit_notify), so a new parent pid
  * means they are gone.
  */
+static struct backend handed_to_remover;
+
 static int spawn_remover(struct trace *t)
 {
 	size_t n = t->be.stats.attached;
@@ -827,12 +931,21 @@ static int spawn_remover(struct trace *t)
 		/* a reader of --output-file (a FIFO) must see EOF now */
 		if (t->outf && t->outf != stdout)
 			close(fileno(t->outf));
+		/* the rule broker ends when pwru closes its socket: not ours to hold */
+		if (t->broker_fd > 0)
+			close(t->broker_fd);
 		while (getppid() == parent)
 			usleep(10 * 1000);
 		t->be.ops->close(&t->be);
 		_exit(0);
 	}
 	fprintf(stderr, "pwru: removing %zu probes in the background (pid %d)\n", n, pid);
+	/*
+	 * The child closes; we exit without touching the backend, whose memory
+	 * stays reachable here until then (for LeakSanitizer, rightly: it is
+	 * not lost, it is handed over).
+	 */
+	handed_to_remover = t->be;
 	t->be.ops = NULL;
 	return 0;
 }
@@ -887,6 +1000,7 @@ static void trace__free(struct trace *t)
 	nft_trace__close(t->nftr);
 	drop_summary__free(t->out.drops);
 	nft_rules__free(t->rules);
+	stop_rule_broker(t);
 	out_ctx__free(&t->out);
 	skb_funcs__free(&t->run.funcs);
 	btf__free(t->run.btf);

@@ -167,9 +167,18 @@ unsigned long long features__caps_needed(const struct features *f, enum pwru_bac
 
 	if (f->kver && f->kver < PWRU_KVER(5, 8, 0))
 		return PWRU_CAP(CAP_SYS_ADMIN);
+	unsigned long long caps = ops ? ops->caps : PWRU_CAPS_BPF;
+
+	/*
+	 * Before 5.11 BPF memory is charged to RLIMIT_MEMLOCK (5.11 moved it to
+	 * the memory cgroup): a non-root user needs CAP_SYS_RESOURCE to let
+	 * libbpf raise it, or the maps fail with EPERM (Debian 11's 5.10).
+	 */
+	if (f->kver && f->kver < PWRU_KVER(5, 11, 0))
+		caps |= PWRU_CAP(CAP_SYS_RESOURCE);
 	if (ops && ops->perf_event && f->perf_paranoid > 2)
-		return ops->caps | PWRU_CAP(CAP_SYS_ADMIN);
-	return ops ? ops->caps : PWRU_CAPS_BPF;
+		caps |= PWRU_CAP(CAP_SYS_ADMIN);
+	return caps;
 }
 
 unsigned long long features__caps_missing(const struct features *f, enum pwru_backend be)

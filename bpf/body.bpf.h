@@ -345,6 +345,14 @@ static __always_inline bool frees_skb(const struct pwru_probe *p)
 {
 	__u32 id = p->func_id + 1;
 
+	/*
+	 * No id: a kprobe without cookies (before 5.15) names its function by
+	 * address only. Then a tracked skb is forgotten by the LRU alone (a
+	 * later skb at the same address is followed too); 0 also fills the
+	 * unused slots below, which must never match.
+	 */
+	if (!id)
+		return false;
 	if (p->kind == PWRU_EV_TRACEPOINT) {
 		for (int i = 0; i < PWRU_TRACK_FREE_TPS; i++)
 			if (CFG.free_tp[i] == id)

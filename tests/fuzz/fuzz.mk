@@ -71,7 +71,7 @@ SAN_ENV = ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_REPORT)
 
 # test_nobtf.sh uses the unsanitized pinned-gen
-sanitize: san-build $(OUTPUT)/pinned-gen
+sanitize: san-build $(OUTPUT)/pinned-gen pwru-static
 	$(Q)rm -f $(SAN_REPORT).*
 	$(Q)$(SAN_ENV) tests/unit/run $(patsubst $(OUTPUT)/%,$(SAN_OUT)/%,$(UNIT_BINS)) || \
 		{ cat $(SAN_REPORT).* 2>/dev/null; exit 1; }

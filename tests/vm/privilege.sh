@@ -21,13 +21,21 @@ PWRU=${PWRU:-$REPO/pwru}
 PY=/usr/bin/python3
 NOBODY=65534
 BTF_ARGS=()
-[ -n "${PWRU_KERNEL_BTF:-}" ] && BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
+BTF_DIR=
+# the lab's BTF file is 0640 (pahole's umask): a copy the unprivileged runs may
+# read, in a directory only root may change (pwru trusts no other)
+if [ -n "${PWRU_KERNEL_BTF:-}" ]; then
+	BTF_DIR=$(mktemp -d /run/pwru-btf.XXXXXX)
+	chmod 755 "$BTF_DIR"
+	install -m 0644 "$PWRU_KERNEL_BTF" "$BTF_DIR/vmlinux.btf"
+	BTF_ARGS=(--kernel-btf "$BTF_DIR/vmlinux.btf")
+fi
 FUNCS='ip_send_skb|udp_send_skb|ip_output|ip_local_out|__ip_local_out|ip_finish_output2?'
 FUNCS+='|__dev_queue_xmit|dev_hard_start_xmit|__netif_rx|netif_rx|ip_rcv|udp_rcv|kfree_skb.*'
 
 W=$(mktemp -d /tmp/pwru-priv.XXXXXX)
 chmod 1777 "$W"
-trap 'rm -rf "$W"' EXIT
+trap 'rm -rf "$W" ${BTF_DIR:+"$BTF_DIR"}' EXIT
 
 # usable backends, from root's `pwru check`; doc_caps BACKEND: what it says that one needs
 "$PWRU" check --output-json "${BTF_ARGS[@]}" >"$W/check.json" 2>/dev/null || true

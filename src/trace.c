@@ -522,6 +522,35 @@ static int broker_lookup(struct trace *t, const struct pwru_nf *nf, struct nft_r
 static void close_fds_but(int keep);
 
 /*
+ * Fork one of the root children that outlive the privilege drop. The child
+ * keeps only fds[child_end], holds no BPF object, and ignores the terminal's
+ * signals (they reach the whole process group): it ends when pwru closes its
+ * end. Returns the pid to the parent, 0 in the child, or a negative errno
+ * with both fds closed.
+ */
+static pid_t fork_root_helper(int fds[2], int child_end)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pid = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return pid;
+	}
+	if (!pid) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		close_fds_but(fds[child_end]);
+	}
+	return pid;
+}
+
+/*
  * Naming a netfilter rule reads the ruleset over nf_tables netlink and runs
  * `iptables -S`: both need CAP_NET_ADMIN of the asking process at that time,
  * long after the privilege drop. So a child forked before the drop keeps
@@ -540,19 +569,10 @@ static int start_rule_broker(struct trace *t)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return -errno;
-	}
+	pid = fork_root_helper(sv, 1);
+	if (pid < 0)
+		return pid;
 	if (!pid) {
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		signal(SIGPIPE, SIG_IGN);
-		close_fds_but(sv[1]);
 		while (recv(sv[1], &rq, sizeof(rq), 0) == sizeof(rq)) {
 			memset(&rs, 0, sizeof(rs));
 			rq.table[sizeof(rq.table) - 1] = rq.chain[sizeof(rq.chain) - 1] = 0;
@@ -744,18 +764,10 @@ static int keep_ready_file(struct trace *t)
 
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -errno;
-	}
+	pid = fork_root_helper(p, 0);
+	if (pid < 0)
+		return pid;
 	if (!pid) {
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		signal(SIGPIPE, SIG_IGN);
-		close_fds_but(p[0]);
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
 		unlink(t->o->ready_file);

@@ -106,8 +106,9 @@ host-test: pwru $(OUTPUT)/pinned-gen
 vm-test: pwru
 	$(Q)tests/vm/matrix $(KERNELS)
 
-# The README's test command: unit, host, sanitizers, a short fuzz run, then the QEMU matrix.
-test: unit-test host-test sanitize fuzz vm-test
+# The README's test command: unit, host, sanitizers, a short fuzz run from a
+# fixed seed (make fuzz explores), then the QEMU matrix.
+test: unit-test host-test sanitize fuzz-fixed vm-test
 
 bench: pwru
 	$(Q)bench/run

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fuzzing and sanitizers (included by the Makefile).
 #   make fuzz [FUZZ_SECONDS=N]  each libFuzzer target N seconds (default 20)
+#   make fuzz-fixed [FUZZ_SEED=N] fixed runs from a fixed seed (make test's)
 #   make fuzz-replay            corpus and regression inputs through the same
 #                               entry points, without libFuzzer (unit-test runs it)
 #   make sanitize               unit tests, replays and host tests with ASan+UBSan
@@ -15,7 +16,7 @@ FUZZ_HELPERS := tests/fuzz/ebpf_run.c tests/fuzz/pcap_check.c
 FUZZ_DEPS := $(FUZZ_HELPERS) $(wildcard tests/fuzz/*.h)
 REPLAY_BINS := $(patsubst %,$(OUTPUT)/fuzz/replay_%,$(FUZZ_TARGETS))
 
-.PHONY: fuzz fuzz-build fuzz-replay sanitize san-build
+.PHONY: fuzz fuzz-fixed fuzz-build fuzz-replay sanitize san-build
 
 # $(OUTPUT)/pwru: the same link as ./pwru, for builds that must not replace it
 $(OUTPUT)/pwru: $(OUTPUT)/src/main.o $(LIB_OBJS)
@@ -55,6 +56,11 @@ fuzz-build:
 
 fuzz: fuzz-build
 	$(Q)FUZZ_OUT=$(FUZZ_OUT) tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# make test's run: a fixed seed and run count, the same inputs every time
+FUZZ_SEED ?= 1
+fuzz-fixed: fuzz-build
+	$(Q)FUZZ_OUT=$(FUZZ_OUT) FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/run 120 $(FUZZ_TARGETS)
 
 san-build:
 	$(Q)CFLAGS="-g -O1 $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \

@@ -553,6 +553,19 @@ START_TEST(regex_invalid)
 	ck_assert_int_eq(skb_funcs__regex_error("[", msg, sizeof(msg)), -EINVAL);
 	ck_assert_int_eq(skb_funcs__regex_error("ip_.*", msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "");
+	/* what would take glibc's regcomp() gigabytes is refused, as RE2 does */
+	ck_assert_int_eq(skb_funcs__regex_error("-_\xbf++++++++++++++++++++++++++r", msg, sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_ne(msg, "");
+	ck_assert_int_eq(skb_funcs__regex_error("a**", msg, sizeof(msg)), -EINVAL);
+	ck_assert_int_eq(skb_funcs__regex_error("a{2}{3}", msg, sizeof(msg)), -EINVAL);
+	ck_assert_int_eq(skb_funcs__regex_error("a{1001}", msg, sizeof(msg)), -EINVAL);
+	ck_assert_int_eq(skb_funcs__regex_error("((a{100}){100}){100}", msg, sizeof(msg)), -EINVAL);
+	/* and what only looks like it is not */
+	ck_assert_int_eq(skb_funcs__regex_error("(ip_rcv.*)+", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(skb_funcs__regex_error("[+*]+\\++", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(skb_funcs__regex_error("[]+]*x{1000}", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(skb_funcs__regex_error("([[:alpha:]]{10}){10}", msg, sizeof(msg)), 0);
 	/* Invalid regex is reported even before the BTF is read. */
 	o.kernel_btf = DATA "does-not-exist";
 	ck_assert_int_eq(skb_funcs__discover(&o, &out), -EINVAL);

@@ -140,6 +140,8 @@ START_TEST(func_regex)
 	ck_assert_str_eq(o.filter_func, "ip_.*");
 	ck_assert_int_eq(PARSE("--filter-func", "a[b"), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "--filter-func: invalid regular expression 'a[b'"));
+	ck_assert_int_eq(PARSE("--filter-func", "ip_rcv++"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--filter-func: invalid regular expression 'ip_rcv++': "));
 }
 END_TEST
 

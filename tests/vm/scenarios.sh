@@ -377,6 +377,37 @@ kmulti_cell() {
 	result kmulti-fallback "$status" "$(since "$t0")" "$detail"
 }
 
+# fentry forced on ip6_xmit only (7 arguments): x86 trampolines took at most 6
+# until 6.5, and the kernel refuses with its internal ENOTSUPP (524), which
+# libc cannot name (issue 16). Where the kernel refuses, the message must say
+# ENOTSUPP; where it attaches (6.5+), there is nothing to name.
+fentry_refused_line() {
+	local t0 out rc
+	t0=$(now)
+	echo " $USABLE " | grep -q " fentry " || return 0
+	out=$("$PWRU" --probe-backend fentry "${BTF_ARGS[@]}" --filter-func '^ip6_xmit$' \
+		--ready-file "$W/refused.ready" 'host 203.0.113.77' </dev/null 2>&1 >/dev/null &
+		pid=$!
+		for _ in $(seq 600); do
+			[ -e "$W/refused.ready" ] && break
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -INT $pid 2>/dev/null
+		wait $pid
+		echo "rc=$?")
+	rc=${out##*rc=}
+	if echo "$out" | grep -q 'Unknown error'; then
+		result fentry-refused FAIL "$(since "$t0")" "$(echo "$out" | grep 'Unknown error')"
+	elif [ "$rc" = 1 ] && echo "$out" | grep -q 'backend fentry failed: .*ENOTSUPP (524)'; then
+		result fentry-refused pass "$(since "$t0")" "refused, named: $(echo "$out" | grep -o 'ENOTSUPP (524)[^;]*')"
+	elif [ "$rc" = 0 ] && echo "$out" | grep -q 'attached 1 functions'; then
+		result fentry-refused pass "$(since "$t0")" "this kernel traces a 7-argument function"
+	else
+		result fentry-refused FAIL "$(since "$t0")" "rc $rc: $(echo "$out" | tail -1)"
+	fi
+}
+
 # over LIMIT SECONDS: is SECONDS above LIMIT?
 over() { awk -v l="$1" -v s="$2" 'BEGIN { exit !(s > l) }'; }
 
@@ -481,9 +512,12 @@ for b in $BACKENDS; do
 done
 pcap_cell
 kmulti_cell
+fentry_refused_line
 auto_cell
 "$VM_DIR/track.sh" "$KERNEL" $USABLE
 "$VM_DIR/privilege.sh" "$KERNEL" || echo "RESULT $KERNEL priv FAIL 0 tests/vm/privilege.sh exited $?"
 # shellcheck source=tests/vm/netfilter.sh
 . "$VM_DIR/netfilter.sh"
 netfilter_cell
+# last: it leaves the net/sched and netfilter modules loaded
+"$VM_DIR/kmods.sh" "$KERNEL" $USABLE

@@ -40,6 +40,16 @@ vpath %.bpf.c $(sort $(dir $(BPF_SRCS)))
 
 all: pwru
 
+# main.o prints the version: rebuilt when `git describe` changes, not only
+# when its sources do (a stale --version named a commit from before)
+VERSION_STAMP := $(OUTPUT)/version.stamp
+$(VERSION_STAMP): FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" >$@
+$(OUTPUT)/src/main.o $(OUTPUT)/static/main.o: $(VERSION_STAMP)
+.PHONY: FORCE
+FORCE:
+
 # Objects, not the archive: backends are found through weak references.
 pwru: $(OUTPUT)/src/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)

@@ -24,7 +24,7 @@
 #define RECENT 64 /* drop verdicts kept for the events still to come */
 
 struct verdict {
-	__u8 saddr[4], daddr[4], proto;
+	__u8 alen, saddr[16], daddr[16], proto; /* alen 4 or 16 */
 	__u16 sport, dport; /* host order */
 	struct pwru_nf nf;
 	bool used;
@@ -37,7 +37,7 @@ struct verdict {
  */
 struct flow {
 	__u32 id;
-	__u8 saddr[4], daddr[4], proto;
+	__u8 alen, saddr[16], daddr[16], proto;
 	__u16 sport, dport;
 	bool set;
 };
@@ -68,7 +68,7 @@ bool nft_trace__select(const char *filter, struct nft_trace_sel *sel)
 {
 	char buf[256], *save = NULL, *tok, *dir = NULL;
 	bool want_term = true;
-	struct in_addr a;
+	struct nft_trace_addr a;
 
 	memset(sel, 0, sizeof(*sel));
 	if (!filter || snprintf(buf, sizeof(buf), "%s", filter) >= (int)sizeof(buf))
@@ -88,10 +88,14 @@ bool nft_trace__select(const char *filter, struct nft_trace_sel *sel)
 		}
 		if (!strcmp(tok, "host")) {
 			tok = strtok_r(NULL, " \t", &save);
-			if (!tok || inet_pton(AF_INET, tok, &a) != 1 || sel->saddr || sel->daddr ||
-			    sel->host)
+			memset(&a, 0, sizeof(a));
+			if (tok && inet_pton(AF_INET, tok, a.a) == 1)
+				a.len = 4;
+			else if (tok && inet_pton(AF_INET6, tok, a.a) == 1)
+				a.len = 16;
+			if (!a.len || sel->saddr.len || sel->daddr.len || sel->host.len)
 				return false;
-			*(dir ? (*dir == 's' ? &sel->saddr : &sel->daddr) : &sel->host) = a.s_addr;
+			*(dir ? (*dir == 's' ? &sel->saddr : &sel->daddr) : &sel->host) = a;
 		} else if (!strcmp(tok, "port")) {
 			__u16 *p = dir ? (*dir == 's' ? &sel->sport : &sel->dport) : &sel->port;
 
@@ -154,11 +158,16 @@ static struct nftnl_expr *cmp_eq(const void *data, __u32 len)
 }
 
 /* One rule: the matches given (0 = any), then `meta nftrace set 1`. */
-static struct nftnl_rule *trace_rule(const char *table, const char *chain, __u32 saddr,
-				     __u32 daddr, __u8 proto, __u16 sport, __u16 dport)
+static struct nftnl_rule *trace_rule(const char *table, const char *chain,
+				     const struct nft_trace_addr *saddr,
+				     const struct nft_trace_addr *daddr, __u8 proto, __u16 sport,
+				     __u16 dport)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	__u8 nfproto = NFPROTO_IPV4, one = 1;
+	__u8 alen = saddr->len ?: daddr->len, one = 1;
+	/* ip saddr/daddr at 12/16, ip6 at 8/24 */
+	__u8 nfproto = alen == 16 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	__u32 soff = alen == 16 ? 8 : 12, doff = alen == 16 ? 24 : 16;
 	struct nftnl_expr *e;
 	__u16 p;
 
@@ -167,17 +176,17 @@ static struct nftnl_rule *trace_rule(const char *table, const char *chain, __u32
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	if (saddr || daddr) {
+	if (alen) {
 		add_expr(r, meta_load(NFT_META_NFPROTO));
 		add_expr(r, cmp_eq(&nfproto, 1));
 	}
-	if (saddr) {
-		add_expr(r, payload_load(NFT_PAYLOAD_NETWORK_HEADER, 12, 4));
-		add_expr(r, cmp_eq(&saddr, 4));
+	if (saddr->len) {
+		add_expr(r, payload_load(NFT_PAYLOAD_NETWORK_HEADER, soff, alen));
+		add_expr(r, cmp_eq(saddr->a, alen));
 	}
-	if (daddr) {
-		add_expr(r, payload_load(NFT_PAYLOAD_NETWORK_HEADER, 16, 4));
-		add_expr(r, cmp_eq(&daddr, 4));
+	if (daddr->len) {
+		add_expr(r, payload_load(NFT_PAYLOAD_NETWORK_HEADER, doff, alen));
+		add_expr(r, cmp_eq(daddr->a, alen));
 	}
 	if (proto) {
 		add_expr(r, meta_load(NFT_META_L4PROTO));
@@ -236,18 +245,20 @@ static void batch_rule(struct batch *bt, struct nftnl_rule *r)
 static void batch_rules(struct batch *bt, const char *table, const char *chain,
 			const struct nft_trace_sel *s)
 {
+	static const struct nft_trace_addr any;
 	__u8 protos[2] = { s->proto, 0 };
 	int np = 1;
 
 	if ((s->port || s->sport || s->dport) && !s->proto)
 		protos[0] = IPPROTO_TCP, protos[1] = IPPROTO_UDP, np = 2;
-	for (int h = 0; h < (s->host ? 2 : 1); h++)
+	/* a host is a rule with it as the source and one with it as the destination */
+	for (int h = 0; h < (s->host.len ? 2 : 1); h++)
 		for (int p = 0; p < (s->port ? 2 : 1); p++)
 			for (int k = 0; k < np; k++)
 				batch_rule(bt, trace_rule(table, chain,
-							  h ? s->host : s->host ? 0 : s->saddr,
-							  !h && s->host ? s->host : s->daddr, protos[k],
-							  p ? s->port : s->port ? 0 : s->sport,
+							  h ? &s->host : s->host.len ? &any : &s->saddr,
+							  !h && s->host.len ? &s->host : &s->daddr,
+							  protos[k], p ? s->port : s->port ? 0 : s->sport,
 							  !p && s->port ? s->port : s->dport));
 }
 
@@ -292,6 +303,7 @@ static int add_table(struct nft_trace *nt, const struct nft_trace_sel *sel, bool
 		const char *name;
 		__u32 hook;
 	} chains[] = { { "pre", NF_INET_PRE_ROUTING }, { "out", NF_INET_LOCAL_OUT } };
+	static const struct nft_trace_addr any;
 	char *buf = malloc(MNL_SOCKET_BUFFER_SIZE * 2);
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct batch bt = { .seq = &nt->seq };
@@ -326,7 +338,8 @@ static int add_table(struct nft_trace *nt, const struct nft_trace_sel *sel, bool
 		if (selective)
 			batch_rules(&bt, nt->table, chains[i].name, sel);
 		else
-			batch_rule(&bt, trace_rule(nt->table, chains[i].name, 0, 0, 0, 0, 0));
+			batch_rule(&bt, trace_rule(nt->table, chains[i].name, &any, &any, 0, 0,
+						   0));
 	}
 	nftnl_batch_end(mnl_nlmsg_batch_current(bt.b), nt->seq++);
 	mnl_nlmsg_batch_next(bt.b);
@@ -404,16 +417,19 @@ static int trace_cb(const struct nlmsghdr *nlh, void *data)
 	id = nftnl_trace_get_u32(t, NFTNL_TRACE_ID);
 	nh = nftnl_trace_get_data(t, NFTNL_TRACE_NETWORK_HEADER, &nlen);
 	th = nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &tlen);
-	/* IPv4 only, as the selection */
-	if (nh && nlen >= 20 && (nh[0] >> 4) == 4) {
+	if (nh && ((nlen >= 20 && (nh[0] >> 4) == 4) || (nlen >= 40 && (nh[0] >> 4) == 6))) {
+		bool v6 = (nh[0] >> 4) == 6;
+
 		f = &nt->flows[nt->next_flow];
 		nt->next_flow = (nt->next_flow + 1) % RECENT;
 		memset(f, 0, sizeof(*f));
 		f->id = id;
 		f->set = true;
-		memcpy(f->saddr, nh + 12, 4);
-		memcpy(f->daddr, nh + 16, 4);
-		f->proto = nh[9];
+		f->alen = v6 ? 16 : 4;
+		memcpy(f->saddr, nh + (v6 ? 8 : 12), f->alen);
+		memcpy(f->daddr, nh + (v6 ? 24 : 16), f->alen);
+		/* IPv6: the next header, which pwru's tuple also takes as the protocol */
+		f->proto = v6 ? nh[6] : nh[9];
 		if (th && tlen >= 4) {
 			f->sport = th[0] << 8 | th[1];
 			f->dport = th[2] << 8 | th[3];
@@ -440,8 +456,9 @@ static int trace_cb(const struct nlmsghdr *nlh, void *data)
 	v = &nt->recent[nt->next];
 	nt->next = (nt->next + 1) % RECENT;
 	memset(v, 0, sizeof(*v));
-	memcpy(v->saddr, f->saddr, 4);
-	memcpy(v->daddr, f->daddr, 4);
+	v->alen = f->alen;
+	memcpy(v->saddr, f->saddr, sizeof(v->saddr));
+	memcpy(v->daddr, f->daddr, sizeof(v->daddr));
 	v->proto = f->proto;
 	v->sport = f->sport;
 	v->dport = f->dport;
@@ -475,16 +492,17 @@ static void drain(struct nft_trace *nt)
 bool nft_trace__match(struct nft_trace *nt, const struct pwru_event *ev, struct pwru_nf *nf)
 {
 	const struct pwru_tuple *tp = &ev->tuple;
+	__u8 alen = ev->flags & PWRU_F_IPV6 ? 16 : 4;
 
 	drain(nt);
-	if (!(ev->flags & PWRU_F_HAS_TUPLE) || ev->flags & PWRU_F_IPV6)
+	if (!(ev->flags & PWRU_F_HAS_TUPLE))
 		return false;
 	/* newest first: the verdict that came right before this drop */
 	for (size_t k = 1; k <= RECENT; k++) {
 		struct verdict *v = &nt->recent[(nt->next + RECENT - k) % RECENT];
 
-		if (v->used || !v->nf.flags || memcmp(v->saddr, tp->saddr, 4) ||
-		    memcmp(v->daddr, tp->daddr, 4) || v->proto != tp->l4_proto ||
+		if (v->used || !v->nf.flags || v->alen != alen || memcmp(v->saddr, tp->saddr, alen) ||
+		    memcmp(v->daddr, tp->daddr, alen) || v->proto != tp->l4_proto ||
 		    ((tp->l4_proto == IPPROTO_TCP || tp->l4_proto == IPPROTO_UDP) &&
 		     (v->sport != tp->sport || v->dport != tp->dport)))
 			continue;

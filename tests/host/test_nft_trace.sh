@@ -56,6 +56,27 @@ print(nf if not ok else "json: %s" % nf[0])
 sys.exit(0 if ok else 1)
 PY
 
+# IPv6: the same rule on ::1 is named too (the selection and the trace's
+# flows take IPv6 headers)
+PORT6=$((PORT + 1))
+RULE6="-p tcp -d ::1/128 --dport $PORT6 -j DROP"
+# shellcheck disable=SC2086 # RULE6 is a list of words
+ip6tables -t filter -I OUTPUT 1 $RULE6
+trap 'iptables -t filter -D OUTPUT $RULE 2>/dev/null; ip6tables -t filter -D OUTPUT $RULE6 2>/dev/null; cleanup' EXIT
+start_pwru "$TMP/v6" --probe-backend tracepoint --nft-trace --output-tuple "tcp and host ::1 and port $PORT6"
+python3 - "$PORT6" <<'PY'
+import socket, sys
+try:
+    socket.create_connection(("::1", int(sys.argv[1])), timeout=0.5).close()
+    sys.exit("the IPv6 connect was not dropped")
+except OSError:
+    pass
+PY
+stop_pwru
+grep -A1 -F -- "->[::1]:$PORT6(tcp) kfree_skb(SKB_DROP_REASON_NETFILTER_DROP)" "$TMP/v6" |
+	grep -qE "^    netfilter: ip6 filter OUTPUT \(hook output, priority 0\): rule 1, handle [0-9]+: -A OUTPUT -d ::1/128 .*-j DROP$" ||
+	{ cat "$TMP/v6" "$TMP/v6.err"; fail "IPv6: the drop does not name filter OUTPUT and its rule"; }
+
 # SIGKILL: the kernel removes the table with pwru's socket
 start_pwru "$TMP/kill" --probe-backend tracepoint --nft-trace "host $ADDR"
 [ "$(pwru_tables)" = 1 ] || fail "kill: no pwru_ table while tracing"
@@ -65,4 +86,4 @@ PWRU_PID=
 i=0
 while [ "$(pwru_tables)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(pwru_tables)" = 0 ] || fail "the pwru_ table survived SIGKILL: $(nft list tables)"
-echo "nft-trace: rule named in text and JSON, table gone after exit and after SIGKILL"
+echo "nft-trace: rule named in text and JSON, for IPv4 and IPv6; table gone after exit and after SIGKILL"

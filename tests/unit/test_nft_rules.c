@@ -67,13 +67,21 @@ START_TEST(trace_selection)
 {
 	struct nft_trace_sel s;
 
+	struct in6_addr a6;
+	__u32 a4;
+
 	ck_assert(nft_trace__select("tcp and host 1.1.1.1 and port 80", &s));
-	ck_assert_uint_eq(s.host, inet_addr("1.1.1.1"));
+	a4 = inet_addr("1.1.1.1");
+	ck_assert_uint_eq(s.host.len, 4);
+	ck_assert_mem_eq(s.host.a, &a4, 4);
 	ck_assert_uint_eq(s.port, 80);
 	ck_assert_uint_eq(s.proto, IPPROTO_TCP);
 	ck_assert(nft_trace__select("dst host 10.0.0.1 && src port 5353 and udp", &s));
-	ck_assert_uint_eq(s.daddr, inet_addr("10.0.0.1"));
-	ck_assert_uint_eq(s.saddr, 0);
+	a4 = inet_addr("10.0.0.1");
+	ck_assert_uint_eq(s.daddr.len, 4);
+	ck_assert_mem_eq(s.daddr.a, &a4, 4);
+	ck_assert_uint_eq(s.saddr.len, 0);
+	ck_assert_uint_eq(s.host.len, 0);
 	ck_assert_uint_eq(s.sport, 5353);
 	ck_assert_uint_eq(s.proto, IPPROTO_UDP);
 	/* anything else traces every packet: never fewer than the filter takes */
@@ -82,7 +90,16 @@ START_TEST(trace_selection)
 	ck_assert(!nft_trace__select("host 1.1.1.1 or port 80", &s));
 	ck_assert(!nft_trace__select("not host 1.1.1.1", &s));
 	ck_assert(!nft_trace__select("host 1.1.1.1 and host 2.2.2.2", &s));
-	ck_assert(!nft_trace__select("host ::1", &s));
+	/* IPv6 (issue 13): one host of either family */
+	ck_assert(nft_trace__select("src host fd00::9 and udp", &s));
+	ck_assert(inet_pton(AF_INET6, "fd00::9", &a6) == 1);
+	ck_assert_uint_eq(s.saddr.len, 16);
+	ck_assert_mem_eq(s.saddr.a, &a6, 16);
+	ck_assert_uint_eq(s.proto, IPPROTO_UDP);
+	ck_assert(nft_trace__select("host ::1", &s));
+	ck_assert_uint_eq(s.host.len, 16);
+	ck_assert(!nft_trace__select("host ::1 and host 1.1.1.1", &s));
+	ck_assert(!nft_trace__select("host fd00::zz", &s));
 	ck_assert(!nft_trace__select("port 0", &s));
 	ck_assert(!nft_trace__select("tcp and", &s));
 	ck_assert(!nft_trace__select("(tcp)", &s));

@@ -104,6 +104,17 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libpwru.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUTPUT)/libpwru.a $(LDLIBS) -lcheck -lsubunit -lm -lrt -lpthread
 
+# bench/run builds these: the same flags and includes as pwru itself.
+$(OUTPUT)/bench/micro: bench/micro.c $(OUTPUT)/libpwru.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(OUTPUT)/libpwru.a $(LDLIBS)
+
+$(OUTPUT)/bench/udpflood: bench/udpflood.c
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
 $(OUTPUT):
 	$(Q)mkdir -p $@
 

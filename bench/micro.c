@@ -65,14 +65,22 @@ static void pin_one_core(void)
 		fprintf(stderr, "micro: cannot pin to CPU 0: %s\n", strerror(errno));
 }
 
+/*
+ * Per repetition, in this order: a bare btf__parse() (the floor); pwru's
+ * discovery as trace.c runs it: one parse shared by everything, the scan,
+ * the probeable check on the kallsyms table loaded once per run for
+ * symbolization anyway (its read timed on its own); and
+ * skb_funcs__discover() alone, which parses and reads kallsyms itself.
+ */
 static int bench_discover(int reps)
 {
-	struct discover_opts d = {};
 	struct skb_funcs f = {};
 	size_t nr_types = 0;
 
 	for (int i = 0; i < reps; i++) {
-		double t0, t_parse, t_disc;
+		double t0, t_parse, t_disc, t_ksyms, t_alone;
+		struct discover_opts d = {};
+		struct ksyms *ks;
 		struct btf *btf;
 		int err;
 
@@ -87,15 +95,35 @@ static int bench_discover(int reps)
 		btf__free(btf);
 
 		t0 = now();
-		err = skb_funcs__discover(&d, &f);
+		ks = ksyms__load(NULL);
+		t_ksyms = now() - t0;
+
+		t0 = now();
+		btf = btf__parse(VMLINUX, NULL);
+		d.btf = btf;
+		d.ksyms = ks;
+		err = btf ? skb_funcs__discover(&d, &f) : -errno;
 		t_disc = now() - t0;
+		btf__free(btf);
+		ksyms__free(ks);
+		if (err) {
+			fprintf(stderr, "micro: skb_funcs__discover: %s\n", strerror(-err));
+			return 1;
+		}
+		skb_funcs__free(&f);
+
+		memset(&d, 0, sizeof(d));
+		t0 = now();
+		err = skb_funcs__discover(&d, &f);
+		t_alone = now() - t0;
 		if (err) {
 			fprintf(stderr, "micro: skb_funcs__discover: %s\n", strerror(-err));
 			return 1;
 		}
 		printf("{\"bench\":\"discover\",\"rep\":%d,\"btf_parse_s\":%.6f,"
-		       "\"discover_s\":%.6f,\"funcs\":%zu,\"btf_types\":%zu}\n",
-		       i, t_parse, t_disc, f.n, nr_types);
+		       "\"discover_s\":%.6f,\"kallsyms_s\":%.6f,\"discover_alone_s\":%.6f,"
+		       "\"funcs\":%zu,\"btf_types\":%zu}\n",
+		       i, t_parse, t_disc, t_ksyms, t_alone, f.n, nr_types);
 		fflush(stdout);
 		skb_funcs__free(&f);
 	}

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel symbol table from /proc/kallsyms: text symbols sorted by address.
- * The file is read whole into one buffer and parsed in place, so names and
- * modules point into it and freeing takes two calls.
+ * Names and modules point into one string pool.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,37 +17,36 @@
 struct ksyms {
 	struct ksym *syms;
 	size_t n;
-	char *buf;
+	char *pool; /* names and modules, NUL-separated; syms point into it */
 	bool has_addrs; /* false when kallsyms hides addresses (no CAP_SYSLOG) */
 };
 
-static int read_all(FILE *fp, char **out)
-{
-	size_t cap = 1 << 20, len = 0, r;
-	char *buf = malloc(cap), *nbuf;
+/* A growing string pool; syms hold offsets into it until it stops moving. */
+struct pool {
+	char *buf;
+	size_t len, cap;
+};
 
-	if (!buf)
-		return -ENOMEM;
-	/* /proc files report size 0: read until EOF. */
-	while ((r = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-		len += r;
-		if (cap - len > 1)
-			continue;
-		nbuf = realloc(buf, cap * 2);
-		if (!nbuf) {
-			free(buf);
+static long pool_add(struct pool *p, const char *s, size_t len)
+{
+	size_t off = p->len;
+
+	if (p->len + len + 1 > p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 1 << 20;
+		char *nbuf;
+
+		while (ncap < p->len + len + 1)
+			ncap *= 2;
+		nbuf = realloc(p->buf, ncap);
+		if (!nbuf)
 			return -ENOMEM;
-		}
-		buf = nbuf;
-		cap *= 2;
+		p->buf = nbuf;
+		p->cap = ncap;
 	}
-	if (ferror(fp)) {
-		free(buf);
-		return -EIO;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
+	memcpy(p->buf + off, s, len);
+	p->buf[off + len] = '\0';
+	p->len += len + 1;
+	return off;
 }
 
 /* Parse "addr type name[\t[module]]" in place; false if not a text symbol. */
@@ -60,7 +58,7 @@ static bool parse_line(char *line, struct ksym *s)
 	if (p == line || p[0] != ' ' || !p[1] || !strchr("tTwW", p[1]) || p[2] != ' ')
 		return false;
 	name = p + 3;
-	p = name + strcspn(name, " \t");
+	p = name + strcspn(name, " \t\n");
 	s->module = NULL;
 	mod = strchr(p, '[');
 	*p = '\0';
@@ -75,31 +73,58 @@ static bool parse_line(char *line, struct ksym *s)
 	return true;
 }
 
-static int parse_all(struct ksyms *ks)
+/*
+ * Streamed line by line: kallsyms is 5+ MiB of text, most of it data
+ * symbols and address columns we drop, so only the text symbols' names are
+ * kept (about a third of it). A module name is stored once per run of
+ * symbols from the same module.
+ */
+static int parse_all(struct ksyms *ks, FILE *fp)
 {
-	size_t cap = 0;
-	char *line, *next;
+	size_t cap = 0, lcap = 0, i;
+	long noff, moff = -1;
+	struct pool pool = {};
+	char *line = NULL, prev_mod[64] = "";
 	struct ksym s, *v;
+	int err = 0;
 
-	for (line = ks->buf; *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
+	while (getline(&line, &lcap, fp) > 0) {
 		if (!parse_line(line, &s))
 			continue;
 		if (ks->n == cap) {
 			cap = cap ? cap * 2 : 4096;
 			v = realloc(ks->syms, cap * sizeof(*v));
-			if (!v)
-				return -ENOMEM;
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
 			ks->syms = v;
 		}
+		noff = pool_add(&pool, s.name, strlen(s.name));
+		if (s.module && (moff < 0 || strcmp(prev_mod, s.module))) {
+			moff = pool_add(&pool, s.module, strlen(s.module));
+			snprintf(prev_mod, sizeof(prev_mod), "%s", s.module);
+		}
+		if (noff < 0 || (s.module && moff < 0)) {
+			err = -ENOMEM;
+			break;
+		}
+		/* offsets + 1 until the pool stops moving; 0 stands for no module */
+		s.name = (const char *)(uintptr_t)noff;
+		s.module = s.module ? (const char *)(uintptr_t)(moff + 1) : NULL;
 		ks->syms[ks->n++] = s;
 		ks->has_addrs |= s.addr != 0;
 	}
-	return 0;
+	if (!err && ferror(fp))
+		err = -EIO;
+	free(line);
+	ks->pool = pool.buf;
+	for (i = 0; i < ks->n; i++) {
+		ks->syms[i].name = pool.buf + (uintptr_t)ks->syms[i].name;
+		if (ks->syms[i].module)
+			ks->syms[i].module = pool.buf + (uintptr_t)ks->syms[i].module - 1;
+	}
+	return err;
 }
 
 /* By address; among equal addresses keep file order (names are in the buffer in order). */
@@ -126,10 +151,8 @@ struct ksyms *ksyms__load(const char *path)
 		err = -errno;
 		goto err_out;
 	}
-	err = read_all(fp, &ks->buf);
+	err = parse_all(ks, fp);
 	fclose(fp);
-	if (!err)
-		err = parse_all(ks);
 	if (err)
 		goto err_out;
 	/* an empty (or all-zero, unprivileged) kallsyms leaves syms NULL: qsort must not see it */
@@ -147,7 +170,7 @@ void ksyms__free(struct ksyms *ks)
 	if (!ks)
 		return;
 	free(ks->syms);
-	free(ks->buf);
+	free(ks->pool);
 	free(ks);
 }
 
@@ -186,6 +209,16 @@ __u64 ksyms__addr(const struct ksyms *ks, const char *name)
 		if (strcmp(ks->syms[i].name, name) == 0)
 			return ks->syms[i].addr;
 	return 0;
+}
+
+size_t ksyms__count(const struct ksyms *ks)
+{
+	return ks ? ks->n : 0;
+}
+
+const struct ksym *ksyms__at(const struct ksyms *ks, size_t i)
+{
+	return &ks->syms[i];
 }
 
 bool ksyms__has_addrs(const struct ksyms *ks)

@@ -19,6 +19,9 @@ struct ksyms *ksyms__load(const char *path); /* NULL path: /proc/kallsyms; NULL 
 void ksyms__free(struct ksyms *ks);
 /* False when every address is 0 (kallsyms read without CAP_SYSLOG). */
 bool ksyms__has_addrs(const struct ksyms *ks);
+/* The text symbols in address order, file order among equals: i < ksyms__count(). */
+size_t ksyms__count(const struct ksyms *ks);
+const struct ksym *ksyms__at(const struct ksyms *ks, size_t i);
 /* The symbol containing addr (greatest addr <= it), or NULL. */
 const struct ksym *ksyms__find(const struct ksyms *ks, __u64 addr);
 /* Address of name (first match), 0 if absent. */

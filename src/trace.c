@@ -161,13 +161,16 @@ static int check_kmods(const struct options *o)
 }
 
 /* From BTF, or from the pinned build's table when the kernel has none. */
-static int discover_funcs(const struct options *o, const char *pinned_dir, struct skb_funcs *out)
+static int discover_funcs(const struct options *o, const char *pinned_dir, const struct btf *btf,
+			  const struct ksyms *ks, struct skb_funcs *out)
 {
 	struct discover_opts d = {
 		.kernel_btf = o->kernel_btf,
 		.filter_func = o->filter_func,
 		.all_kmods = o->all_kmods,
 		.kmods = o->kmods,
+		.btf = btf,
+		.ksyms = ks,
 	};
 	struct skb_funcs table = {};
 	int err;
@@ -190,7 +193,7 @@ static int discover(struct trace *t)
 {
 	if (t->run.funcs.n)
 		return 0;
-	return discover_funcs(t->o, t->run.pinned_dir, &t->run.funcs);
+	return discover_funcs(t->o, t->run.pinned_dir, t->run.btf, t->ksyms, &t->run.funcs);
 }
 
 static double now_secs(void)
@@ -642,6 +645,24 @@ static int setup_nft_trace(struct trace *t)
 	return err;
 }
 
+/*
+ * Once, before discovery, which takes its addresses from it. Stacks are
+ * the only output where our own programs and trampolines appear: with
+ * --output-stack it is read again after attach, so that they symbolize as
+ * BPF frames.
+ */
+static void load_ksyms(struct trace *t, bool attached)
+{
+	if (attached && (!t->o->output_stack || !t->ksyms))
+		return;
+	ksyms__free(t->ksyms);
+	t->ksyms = ksyms__load(NULL);
+	if (!t->ksyms)
+		fprintf(stderr, "pwru: warning: cannot read /proc/kallsyms (%s): addresses stay numeric\n",
+			strerror(errno));
+	t->out.ksyms = t->ksyms;
+}
+
 static int setup_output(struct trace *t)
 {
 	struct stat st;
@@ -665,6 +686,7 @@ static int setup_output(struct trace *t)
 	if (err)
 		return err;
 	t->out.reasons = t->reasons = load_reasons(&t->run);
+	load_ksyms(t, false);
 	if (t->o->output_netns_names) {
 		err = netns_names__load(NULL, &t->netns_names);
 		if (err)
@@ -675,16 +697,6 @@ static int setup_output(struct trace *t)
 	t->out.nf_priv = t;
 	t->out.drops = drop_summary__new();
 	return t->out.drops ? 0 : -ENOMEM;
-}
-
-/* After attach, so that our own programs and trampolines symbolize as BPF frames. */
-static void load_ksyms(struct trace *t)
-{
-	t->ksyms = ksyms__load(NULL);
-	if (!t->ksyms)
-		fprintf(stderr, "pwru: warning: cannot read /proc/kallsyms (%s): addresses stay numeric\n",
-			strerror(errno));
-	t->out.ksyms = t->ksyms;
 }
 
 static void bind_names(struct trace *t)
@@ -1139,6 +1151,13 @@ static int prepare(struct trace *t)
 	return t->o->pcap_filter ? setup_pcap(t) : 0;
 }
 
+/* What only discovery and attach needed: vmlinux BTF is ~6 MiB resident. */
+static void release_setup(struct trace *t)
+{
+	btf__free(t->run.btf);
+	t->run.btf = NULL;
+}
+
 int trace__run(const struct options *o)
 {
 	struct trace t = { .o = o };
@@ -1178,7 +1197,8 @@ int trace__run(const struct options *o)
 	attach_stats__print(&t.be.stats,
 			    t.be.kind == PWRU_EV_TRACEPOINT ? "tracepoints" : "functions", stderr);
 	bind_names(&t);
-	load_ksyms(&t);
+	load_ksyms(&t, true);
+	release_setup(&t);
 	if (!exiting)
 		err = stream(&t);
 	finish(&t);
@@ -1201,9 +1221,9 @@ int trace__list_funcs(const struct options *o)
 	/* no kernel BTF: the pinned build's table, as a trace would use it */
 	if (!o->kernel_btf && access("/sys/kernel/btf/vmlinux", R_OK) && !uname(&u) &&
 	    !pinned__find(u.release, dir, sizeof(dir), why, sizeof(why)))
-		err = discover_funcs(o, dir, &f);
+		err = discover_funcs(o, dir, NULL, NULL, &f);
 	else
-		err = discover_funcs(o, NULL, &f);
+		err = discover_funcs(o, NULL, NULL, NULL, &f);
 	if (err) {
 		fprintf(stderr, "pwru: --list-funcs: cannot discover functions: %s\n",
 			strerror(-err));

@@ -158,30 +158,68 @@ static __u32 own_start_id(const struct btf *btf)
 	return base ? btf__type_cnt(base) : 1;
 }
 
-int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_funcs *out)
+/*
+ * What one BTF type is to the scan: the prototype whose skb parameter is
+ * looked for, the name to record, and how many leading parameters are not
+ * event arguments. False for every other type.
+ */
+typedef bool (*scan_match_fn)(const struct btf *btf, const struct btf_type *t,
+			      const struct btf_type **proto, const char **name, int *skip);
+
+static bool match_func(const struct btf *btf, const struct btf_type *t,
+		       const struct btf_type **proto, const char **name, int *skip)
+{
+	if (!btf_is_func(t))
+		return false;
+	/* libbpf does not check a name's offset: a corrupt --kernel-btf gives NULL */
+	*name = btf__name_by_offset(btf, t->name_off);
+	if (!*name || !**name)
+		return false;
+	*proto = btf__type_by_id(btf, t->type);
+	*skip = 0;
+	return *proto && btf_is_func_proto(*proto);
+}
+
+/* btf_trace_<event>: a typedef of a pointer to void (*)(void *data, args...) */
+static bool match_tracepoint(const struct btf *btf, const struct btf_type *t,
+			     const struct btf_type **proto, const char **name, int *skip)
+{
+	const size_t plen = strlen(TRACEPOINT_PREFIX);
+
+	if (!btf_is_typedef(t))
+		return false;
+	*name = btf__name_by_offset(btf, t->name_off);
+	if (!*name || strncmp(*name, TRACEPOINT_PREFIX, plen) != 0)
+		return false;
+	*name += plen;
+	t = skip_mods(btf, t->type);
+	if (!t || !btf_is_ptr(t))
+		return false;
+	*proto = skip_mods(btf, t->type);
+	/* Parameter 0 is the tracepoint's data pointer, not an event arg. */
+	*skip = 1;
+	return *proto && btf_is_func_proto(*proto) && btf_vlen(*proto) >= 1 &&
+	       is_void_ptr(btf, btf_params(*proto)[0].type);
+}
+
+static int scan(const struct btf *btf, const char *module, scan_match_fn match,
+		struct skb_funcs *out)
 {
 	__u32 id, n = btf__type_cnt(btf);
 	size_t cap = out->n, from = out->n;
 	int err;
 
 	for (id = own_start_id(btf); id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
+		const struct btf_type *proto;
 		const char *name;
-		int pos;
+		int pos, skip;
 
-		if (!btf_is_func(t))
+		if (!match(btf, btf__type_by_id(btf, id), &proto, &name, &skip))
 			continue;
-		/* libbpf does not check a name's offset: a corrupt --kernel-btf gives NULL */
-		name = btf__name_by_offset(btf, t->name_off);
-		if (!name || !*name)
-			continue;
-		proto = btf__type_by_id(btf, t->type);
-		if (!proto || !btf_is_func_proto(proto))
-			continue;
-		pos = skb_param_pos(btf, proto, 0);
+		pos = skb_param_pos(btf, proto, skip);
 		if (!pos)
 			continue;
-		err = skb_funcs__push(out, &cap, name, module, id, pos, btf_vlen(proto));
+		err = skb_funcs__push(out, &cap, name, module, id, pos, btf_vlen(proto) - skip);
 		if (err)
 			return err;
 	}
@@ -189,40 +227,14 @@ int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_fu
 	return 0;
 }
 
+int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_funcs *out)
+{
+	return scan(btf, module, match_func, out);
+}
+
 int skb_tracepoints__scan_btf(const struct btf *btf, struct skb_funcs *out)
 {
-	const size_t plen = strlen(TRACEPOINT_PREFIX);
-	__u32 id, n = btf__type_cnt(btf);
-	size_t cap = out->n, from = out->n;
-	int err;
-
-	for (id = own_start_id(btf); id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
-		const char *name;
-		int pos;
-
-		if (!btf_is_typedef(t))
-			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (!name || strncmp(name, TRACEPOINT_PREFIX, plen) != 0)
-			continue;
-		t = skip_mods(btf, t->type);
-		if (!t || !btf_is_ptr(t))
-			continue;
-		proto = skip_mods(btf, t->type);
-		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) < 1 ||
-		    !is_void_ptr(btf, btf_params(proto)[0].type))
-			continue;
-		/* Parameter 0 is the tracepoint's data pointer, not an event arg. */
-		pos = skb_param_pos(btf, proto, 1);
-		if (!pos)
-			continue;
-		err = skb_funcs__push(out, &cap, name + plen, NULL, id, pos, btf_vlen(proto) - 1);
-		if (err)
-			return err;
-	}
-	dedup_from(out, from);
-	return 0;
+	return scan(btf, NULL, match_tracepoint, out);
 }
 
 void skb_funcs__free(struct skb_funcs *f)

@@ -29,7 +29,7 @@ static int cmp_name_mod(const void *a, const void *b)
 }
 
 /* Every /sys/kernel/btf/<module>, as split BTF on top of vmlinux. */
-static int scan_modules(struct btf *vmlinux, struct skb_funcs *out)
+static int scan_modules(const struct btf *vmlinux, struct skb_funcs *out)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -44,7 +44,7 @@ static int scan_modules(struct btf *vmlinux, struct skb_funcs *out)
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "vmlinux") == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", MODULES_BTF_DIR, de->d_name);
-		btf = btf__parse_split(path, vmlinux);
+		btf = btf__parse_split(path, (struct btf *)vmlinux);
 		if (!btf) {
 			err = -errno;
 			/* A module unloaded meanwhile is not an error. */
@@ -64,7 +64,7 @@ static int scan_modules(struct btf *vmlinux, struct skb_funcs *out)
 }
 
 /* --kmods a,b: just those modules; one without BTF is an error (-ENOENT), unlike with --all-kmods. */
-static int scan_kmods(struct btf *vmlinux, const char *list, struct skb_funcs *out)
+static int scan_kmods(const struct btf *vmlinux, const char *list, struct skb_funcs *out)
 {
 	char path[PATH_MAX], name[64];
 	struct btf *btf;
@@ -76,7 +76,7 @@ static int scan_kmods(struct btf *vmlinux, const char *list, struct skb_funcs *o
 		snprintf(name, sizeof(name), "%.*s", (int)n, list);
 		list += list[n] ? n + 1 : n;
 		snprintf(path, sizeof(path), "%s/%s", MODULES_BTF_DIR, name);
-		btf = btf__parse_split(path, vmlinux);
+		btf = btf__parse_split(path, (struct btf *)vmlinux);
 		if (!btf)
 			return -errno;
 		err = skb_funcs__scan_btf(btf, name, out);
@@ -89,7 +89,8 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 {
 	const char *path = o->kernel_btf ? o->kernel_btf : VMLINUX_BTF;
 	struct skb_funcs f = {};
-	struct btf *vmlinux;
+	const struct btf *vmlinux = o->btf;
+	struct btf *own = NULL;
 	regex_t re;
 	int err = 0;
 
@@ -110,7 +111,8 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 					 c->nr_args);
 		}
 	} else {
-		vmlinux = btf__parse(path, NULL);
+		if (!vmlinux)
+			vmlinux = own = btf__parse(path, NULL);
 		if (!vmlinux)
 			return -errno;
 		err = skb_funcs__scan_btf(vmlinux, NULL, &f);
@@ -123,7 +125,7 @@ int skb_funcs__discover(const struct discover_opts *o, struct skb_funcs *out)
 		err = skb_funcs__filter_regex(&f, o->filter_func);
 	if (!err && f.n)
 		err = skb_funcs__filter_probeable(o, &f);
-	btf__free(vmlinux);
+	btf__free(own);
 	if (err) {
 		skb_funcs__free(&f);
 		return err;

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct btf;
+struct ksyms;
 
 struct skb_func {
 	char *name;
@@ -41,6 +42,10 @@ struct discover_opts {
 	const char *kmods; /* "a,b": also scan just these modules (all_kmods wins) */
 	const char *avail_path; /* NULL: <tracefs>/available_filter_functions */
 	const char *kallsyms_path; /* NULL: /proc/kallsyms */
+	/* parsed already by the caller, who keeps it: vmlinux BTF is not parsed twice */
+	const struct btf *btf;
+	/* loaded already: kallsyms (~50 ms of kernel time to read) is not read twice */
+	const struct ksyms *ksyms;
 	/* scanned already (a pinned build's table): no BTF is read, all_kmods ignored */
 	const struct skb_funcs *candidates;
 };

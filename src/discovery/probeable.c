@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "discover_impl.h"
+#include "ksyms.h"
 
 #define KALLSYMS "/proc/kallsyms"
 
@@ -106,6 +107,15 @@ static void cand_mark(struct cand_index *ix, struct skb_funcs *f, const char *na
 	}
 }
 
+/* Addresses only, for candidates marked already: kallsyms must not widen the avail list. */
+static void cand_fill_addr(struct cand_index *ix, struct skb_funcs *f, const char *name,
+			   size_t len, const char *mod, size_t mlen, __u64 addr)
+{
+	for (int i = ix->slot[cand_slot(ix, f, name, len)]; i >= 0; i = ix->next[i])
+		if (ix->seen[i] && !f->v[i].addr && same_module(f->v[i].module, mod, mlen))
+			f->v[i].addr = addr;
+}
+
 /*
  * Split "name[ [module]]" without modifying line: the name and its length,
  * the module (without brackets) and its length, or NULL.
@@ -165,13 +175,28 @@ static int mark_from_kallsyms(FILE *fp, struct cand_index *ix, struct skb_funcs 
 			cand_mark(ix, f, name, len, mod, mlen, addr, true);
 			continue;
 		}
-		/* Addresses only: do not let kallsyms widen the avail list. */
-		for (int i = ix->slot[cand_slot(ix, f, name, len)]; i >= 0; i = ix->next[i])
-			if (ix->seen[i] && !f->v[i].addr && same_module(f->v[i].module, mod, mlen))
-				f->v[i].addr = addr;
+		cand_fill_addr(ix, f, name, len, mod, mlen, addr);
 	}
 	free(line);
 	return 0;
+}
+
+/* mark_from_kallsyms() on the table the caller loaded already. */
+static void mark_from_table(const struct ksyms *ks, struct cand_index *ix, struct skb_funcs *f,
+			    bool mark)
+{
+	size_t i, n = ksyms__count(ks);
+
+	for (i = 0; i < n; i++) {
+		const struct ksym *s = ksyms__at(ks, i);
+		const char *mod = s->module;
+		size_t len = strlen(s->name), mlen = mod ? strlen(mod) : 0;
+
+		if (mark)
+			cand_mark(ix, f, s->name, len, mod, mlen, s->addr, true);
+		else
+			cand_fill_addr(ix, f, s->name, len, mod, mlen, s->addr);
+	}
 }
 
 static FILE *open_avail(const char *path)
@@ -202,8 +227,8 @@ int skb_funcs__filter_probeable(const struct discover_opts *o, struct skb_funcs 
 	if (err)
 		return err;
 	avail = open_avail(o->avail_path);
-	ksyms = fopen(ksyms_path, "r");
-	if (!avail && !ksyms) {
+	ksyms = o->ksyms ? NULL : fopen(ksyms_path, "r");
+	if (!avail && !ksyms && !o->ksyms) {
 		err = -errno;
 		goto out;
 	}
@@ -211,6 +236,8 @@ int skb_funcs__filter_probeable(const struct discover_opts *o, struct skb_funcs 
 		mark_from_avail(avail, &ix, f);
 	if (ksyms)
 		mark_from_kallsyms(ksyms, &ix, f, !avail);
+	else if (o->ksyms)
+		mark_from_table(o->ksyms, &ix, f, !avail);
 	for (i = 0; i < f->n; i++) {
 		if (ix.seen[i])
 			f->v[k++] = f->v[i];

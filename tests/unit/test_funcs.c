@@ -472,6 +472,53 @@ START_TEST(discover_addresses)
 }
 END_TEST
 
+/*
+ * trace.c hands discovery the BTF and kallsyms table it loaded once: the
+ * same functions and addresses as reading both files, avail or not.
+ */
+static void discover_shared(const char *avail)
+{
+	struct discover_opts o = {
+		.kernel_btf = btf_path,
+		.avail_path = avail,
+		.kallsyms_path = DATA "kallsyms",
+	};
+	struct skb_funcs files = {};
+	struct ksyms *ks;
+	struct btf *btf;
+
+	ck_assert_int_eq(skb_funcs__discover(&o, &files), 0);
+	ks = ksyms__load(DATA "kallsyms");
+	btf = btf__parse(btf_path, NULL);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_ptr_nonnull(btf);
+	o.ksyms = ks;
+	o.btf = btf;
+	o.kernel_btf = "does-not-exist"; /* the shared one wins */
+	o.kallsyms_path = DATA "does-not-exist";
+	ck_assert_int_eq(skb_funcs__discover(&o, &out), 0);
+	ck_assert_uint_gt(out.n, 3);
+	ck_assert_uint_eq(out.n, files.n);
+	for (size_t i = 0; i < out.n; i++) {
+		ck_assert_str_eq(out.v[i].name, files.v[i].name);
+		ck_assert_uint_eq(out.v[i].addr, files.v[i].addr);
+		ck_assert_uint_eq(out.v[i].btf_id, files.v[i].btf_id);
+	}
+	/* still the caller's: usable after discovery */
+	ck_assert_int_gt(btf__type_cnt(btf), 1);
+	btf__free(btf);
+	ksyms__free(ks);
+	skb_funcs__free(&files);
+}
+
+START_TEST(discover_shared_tables)
+{
+	discover_shared(DATA "available_filter_functions");
+	skb_funcs__free(&out);
+	discover_shared(DATA "does-not-exist");
+}
+END_TEST
+
 START_TEST(discover_avail_without_kallsyms)
 {
 	struct discover_opts o = {
@@ -603,6 +650,7 @@ static Suite *funcs_suite(void)
 	tcase_add_test(tc, discover_addresses);
 	tcase_add_test(tc, discover_avail_without_kallsyms);
 	tcase_add_test(tc, discover_zero_kallsyms);
+	tcase_add_test(tc, discover_shared_tables);
 	tcase_add_test(tc, discover_nothing_readable);
 	tcase_add_test(tc, discover_bad_btf);
 	tcase_add_test(tc, regex_whole_name);

@@ -11,9 +11,10 @@
  *                              skb->mark's offset for kprobe); tramp_ok: a
  *                              trampoline can take it (with --try-load: and
  *                              an fentry program for it loads)
- *   micro format [EVENTS] [REPS]
+ *   micro format [EVENTS] [REPS] [MODE]
  *                              synthetic pwru_events through each formatter
- *                              (text, tuple, JSON) into /dev/null, one core
+ *                              (text, tuple, json; or MODE only) into
+ *                              /dev/null, one core
  *
  * Samples are raw; bench/report aggregates them (min/median/max, ratios).
  */
@@ -182,7 +183,7 @@ static const struct fmt_mode modes[] = {
 	{ "json", false, true },
 };
 
-static int bench_format(long nr_events, int reps)
+static int bench_format(long nr_events, int reps, const char *only)
 {
 	struct discover_opts d = {};
 	struct skb_funcs f = {};
@@ -219,6 +220,8 @@ static int bench_format(long nr_events, int reps)
 
 	for (int r = 0; r < reps; r++) {
 		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			if (only && strcmp(only, modes[m].name))
+				continue;
 			struct options o = { .output_tuple = modes[m].tuple,
 					     .output_json = modes[m].json };
 			struct out_ctx c;
@@ -374,7 +377,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "discover"))
 		return bench_discover(argc > 2 ? atoi(argv[2]) : 5);
 	if (argc >= 2 && !strcmp(argv[1], "format"))
-		return bench_format(argc > 2 ? atol(argv[2]) : 1000000, argc > 3 ? atoi(argv[3]) : 5);
-	fprintf(stderr, "usage: micro discover [REPS] | micro funcs [BTF|-] [--try-load] | micro format [EVENTS] [REPS]\n");
+		return bench_format(argc > 2 ? atol(argv[2]) : 1000000, argc > 3 ? atoi(argv[3]) : 5,
+				    argc > 4 ? argv[4] : NULL);
+	fprintf(stderr, "usage: micro discover [REPS] | micro funcs [BTF|-] [--try-load] | micro format [EVENTS] [REPS] [MODE]\n");
 	return 2;
 }

@@ -16,8 +16,11 @@
 
 #define JSONW_MAX_DEPTH 16
 
+struct sbuf;
+
 struct json_writer {
 	FILE *out;
+	struct sbuf *sb; /* instead of out: jsonw_init_sbuf() */
 	int depth;
 	int pretty_depth;
 	bool short_escapes; /* \n \t \r rather than \u000a ... */
@@ -27,6 +30,17 @@ struct json_writer {
 
 /* Compact (pretty_depth 0) unless set with jsonw_pretty(). */
 void jsonw_init(struct json_writer *w, FILE *out);
+/* The same into a buffer (sbuf.h), which the caller writes out. */
+void jsonw_init_sbuf(struct json_writer *w, struct sbuf *sb);
+/*
+ * For a hot path that lays out a compact object by hand: s as a JSON
+ * string, quoted and escaped as the writer does (short_escapes off); and a
+ * writer that goes on inside such an object after its first member.
+ */
+void jsonw_sbuf_string(struct sbuf *sb, const char *s);
+/* The n bytes at s escaped, without quotes: part of a string. */
+void jsonw_sbuf_chars(struct sbuf *sb, const char *s, size_t n);
+void jsonw_init_member(struct json_writer *w, struct sbuf *sb);
 void jsonw_pretty(struct json_writer *w, int pretty_depth);
 /* Write \n, \t and \r as such; other control characters are \u00XX always. */
 void jsonw_short_escapes(struct json_writer *w, bool on);

@@ -9,6 +9,7 @@
 
 #include "json_writer.h"
 #include "output.h"
+#include "sbuf.h"
 #include "ksyms.h"
 #include "drop_reason.h"
 #include "netns.h"
@@ -66,43 +67,87 @@ static __u64 relative_ts(struct out_ctx *c, const struct pwru_event *ev)
 	return d;
 }
 
-static const char *l4_name(__u8 proto, char *buf, size_t len)
+static void sb_l4(struct sbuf *b, __u8 proto)
 {
 	switch (proto) {
 	case IPPROTO_TCP:
-		return "tcp";
+		return sb_mem(b, "tcp", 3);
 	case IPPROTO_UDP:
-		return "udp";
+		return sb_mem(b, "udp", 3);
 	case IPPROTO_ICMP:
-		return "icmp";
+		return sb_mem(b, "icmp", 4);
 	case IPPROTO_ICMPV6:
-		return "icmp6";
+		return sb_mem(b, "icmp6", 5);
 	case IPPROTO_SCTP:
-		return "sctp";
+		return sb_mem(b, "sctp", 4);
 	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
+	sb_u64(b, proto, 0);
 }
 
-static void addr_str(const struct pwru_event *ev, const __u8 *a, char *buf, size_t len)
+/* inet_ntop()'s form; IPv4 by hand, glibc formats it with sprintf() */
+static void sb_addr(struct sbuf *b, const struct pwru_event *ev, const __u8 *a)
 {
-	if (ev->flags & PWRU_F_IPV6)
-		inet_ntop(AF_INET6, a, buf, len);
-	else
-		inet_ntop(AF_INET, a, buf, len);
+	char buf[INET6_ADDRSTRLEN];
+
+	if (ev->flags & PWRU_F_IPV6) {
+		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		sb_str(b, buf);
+		return;
+	}
+	char v4[sizeof("255.255.255.255.")], *p = v4;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int o = a[i];
+
+		if (o >= 100)
+			*p++ = '0' + o / 100;
+		if (o >= 10)
+			*p++ = '0' + o / 10 % 10;
+		*p++ = '0' + o % 10;
+		*p++ = '.';
+	}
+	sb_mem(b, v4, p - v4 - 1);
 }
 
 /* Bit order of the TCP header, FIN first; pwru joins the names with '|'. */
-static const char *tcp_flags_str(__u8 f, char *buf, size_t len)
+static void sb_tcp_flags(struct sbuf *b, __u8 f)
 {
-	static const char *const names[] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
-	size_t off = 0;
+	static const char names[][4] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	bool first = true;
 
-	buf[0] = '\0';
-	for (int i = 0; i < 8; i++)
-		if (f & (1u << i) && off < len)
-			off += snprintf(buf + off, len - off, "%s%s", off ? "|" : "", names[i]);
-	return buf;
+	for (int i = 0; i < 8; i++) {
+		if (!(f & (1u << i)))
+			continue;
+		if (!first)
+			sb_ch(b, '|');
+		sb_mem(b, names[i], 3);
+		first = false;
+	}
+}
+
+static void sb_tuple(struct sbuf *b, const struct pwru_event *ev, bool flags)
+{
+	const struct pwru_tuple *t = &ev->tuple;
+	bool v6 = ev->flags & PWRU_F_IPV6;
+
+	if (!(ev->flags & PWRU_F_HAS_TUPLE))
+		return sb_str(b, "0.0.0.0:0->0.0.0.0:0(0)");
+	sb_mem(b, "[", v6);
+	sb_addr(b, ev, t->saddr);
+	sb_mem(b, &"]:"[!v6], 1 + v6);
+	sb_u64(b, t->sport, 0);
+	sb_mem(b, "->[", v6 + 2);
+	sb_addr(b, ev, t->daddr);
+	sb_mem(b, &"]:"[!v6], 1 + v6);
+	sb_u64(b, t->dport, 0);
+	sb_ch(b, '(');
+	if (flags && t->l4_proto == IPPROTO_TCP && t->tcp_flags) {
+		sb_mem(b, "tcp:", 4);
+		sb_tcp_flags(b, t->tcp_flags);
+	} else {
+		sb_l4(b, t->l4_proto);
+	}
+	sb_ch(b, ')');
 }
 
 char *output__tuple(const struct pwru_event *ev, char *buf, size_t len)
@@ -112,25 +157,25 @@ char *output__tuple(const struct pwru_event *ev, char *buf, size_t len)
 
 char *output__tuple_flags(const struct pwru_event *ev, bool flags, char *buf, size_t len)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[48], fl[40];
-	const struct pwru_tuple *t = &ev->tuple;
-	const char *l4;
-	bool v6 = ev->flags & PWRU_F_IPV6;
+	struct sbuf b;
 
-	if (!(ev->flags & PWRU_F_HAS_TUPLE)) {
-		snprintf(buf, len, "0.0.0.0:0->0.0.0.0:0(0)");
-		return buf;
-	}
-	addr_str(ev, t->saddr, s, sizeof(s));
-	addr_str(ev, t->daddr, d, sizeof(d));
-	l4 = l4_name(t->l4_proto, p, sizeof(p));
-	if (flags && t->l4_proto == IPPROTO_TCP && t->tcp_flags) {
-		snprintf(p, sizeof(p), "tcp:%s", tcp_flags_str(t->tcp_flags, fl, sizeof(fl)));
-		l4 = p;
-	}
-	snprintf(buf, len, v6 ? "[%s]:%u->[%s]:%u(%s)" : "%s:%u->%s:%u(%s)", s, t->sport, d,
-		 t->dport, l4);
+	sb_init(&b, buf, len - 1, NULL);
+	sb_tuple(&b, ev, flags);
+	buf[b.len] = '\0';
 	return buf;
+}
+
+/* ksyms__format(): "name", "name+0xoff" or "0xaddr" */
+static void sb_ksym(struct sbuf *b, const struct ksyms *ks, __u64 addr)
+{
+	const struct ksym *s = ksyms__find(ks, addr);
+
+	if (s)
+		sb_str(b, s->name);
+	if (s && s->addr == addr)
+		return;
+	sb_mem(b, s ? "+0x" : "0x", s ? 3 : 2);
+	sb_hex(b, s ? addr - s->addr : addr, 0);
 }
 
 static const char *target_name(const struct out_ctx *c, const struct pwru_event *ev)
@@ -159,29 +204,40 @@ static const char *drop_reason_of(const struct out_ctx *c, const struct pwru_eve
 	return drop_reason__infer(location_func(c, ev));
 }
 
-char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len)
+static void sb_func(struct sbuf *b, const struct out_ctx *c, const struct pwru_event *ev)
 {
 	const char *name = target_name(c, ev), *reason;
-	char fallback[64];
 	bool inferred;
 
-	if (!name) {
-		if (ev->addr)
-			name = ksyms__format(c->ksyms, ev->addr, fallback, sizeof(fallback));
-		else
-			snprintf(fallback, sizeof(fallback), "func#%u", ev->func_id), name = fallback;
+	if (name) {
+		sb_str(b, name);
+	} else if (ev->addr) {
+		sb_ksym(b, c->ksyms, ev->addr);
+	} else {
+		sb_mem(b, "func#", 5);
+		sb_u64(b, ev->func_id, 0);
 	}
-	if (!(ev->flags & PWRU_F_HAS_DROP)) {
-		snprintf(buf, len, "%s", name);
-		return buf;
-	}
+	if (!(ev->flags & PWRU_F_HAS_DROP))
+		return;
 	reason = drop_reason_of(c, ev, &inferred);
-	if (reason)
-		snprintf(buf, len, inferred ? "%s(%s, inferred)" : "%s(%s)", name, reason);
-	else if (c->reasons)
-		snprintf(buf, len, "%s(%u)", name, ev->drop_reason);
-	else
-		snprintf(buf, len, "%s", name); /* kernel without drop reasons */
+	if (reason) {
+		sb_ch(b, '(');
+		sb_str(b, reason);
+		sb_str(b, inferred ? ", inferred)" : ")");
+	} else if (c->reasons) {
+		sb_ch(b, '(');
+		sb_u64(b, ev->drop_reason, 0);
+		sb_ch(b, ')');
+	} /* else a kernel without drop reasons: the name alone */
+}
+
+char *output__func(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len)
+{
+	struct sbuf b;
+
+	sb_init(&b, buf, len - 1, NULL);
+	sb_func(&b, c, ev);
+	buf[b.len] = '\0';
 	return buf;
 }
 
@@ -217,13 +273,16 @@ static __u64 caller_from_stack(const struct out_ctx *c, const struct pwru_event 
 	return 0;
 }
 
-static void process_str(const struct pwru_event *ev, char *buf, size_t len)
+static void sb_process(struct sbuf *b, const struct pwru_event *ev)
 {
-	char comm[PWRU_COMM_LEN + 1];
+	size_t n = strnlen(ev->comm, PWRU_COMM_LEN);
 
-	memcpy(comm, ev->comm, PWRU_COMM_LEN);
-	comm[PWRU_COMM_LEN] = '\0';
-	snprintf(buf, len, "%s:%u", comm[0] ? comm : "<empty>", ev->pid);
+	if (n)
+		sb_mem(b, ev->comm, n);
+	else
+		sb_mem(b, "<empty>", 7);
+	sb_ch(b, ':');
+	sb_u64(b, ev->pid, 0);
 }
 
 static void abs_time(const struct out_ctx *c, __u64 ts, char *buf, size_t len)
@@ -258,65 +317,129 @@ void output__header(const struct out_ctx *c, FILE *out)
 	fputc('\n', out);
 }
 
-static void print_stack_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
+static void print_stack_text(struct out_ctx *c, const struct pwru_event *ev, struct sbuf *b)
 {
-	char sym[128];
-
-	for (int i = 0; i < c->nr_ips; i++)
-		fprintf(out, "\n%s", ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
+	for (int i = 0; i < c->nr_ips; i++) {
+		sb_ch(b, '\n');
+		sb_ksym(b, c->ksyms, c->ips[i]);
+	}
 }
 
 /* "4026531840", or "4026532290(blue)" when /run/netns names it */
-static void netns_str(const struct out_ctx *c, const struct pwru_event *ev, char *buf, size_t len)
+static void sb_netns(struct sbuf *b, const struct out_ctx *c, const struct pwru_event *ev)
 {
 	const char *name = netns_names__find(c->netns_names, ev->netns);
 
-	if (name)
-		snprintf(buf, len, "%u(%s)", ev->netns, name);
-	else
-		snprintf(buf, len, "%u", ev->netns);
+	sb_u64(b, ev->netns, 0);
+	if (name) {
+		sb_ch(b, '(');
+		sb_str(b, name);
+		sb_ch(b, ')');
+	}
+}
+
+/* What writer(sbuf, args) writes, as a string in array buf (truncated to fit). */
+#define SB_TO_STR(buf, writer, ...)                                  \
+	({                                                           \
+		struct sbuf t_;                                      \
+		sb_init(&t_, buf, sizeof(buf) - 1, NULL);            \
+		writer(&t_, __VA_ARGS__);                            \
+		buf[t_.len] = '\0';                                  \
+		buf;                                                 \
+	})
+
+/* What writer(b, args) writes, padded to width ("%-*s"). */
+#define SB_PADDED(b, width, writer, ...)                 \
+	do {                                             \
+		size_t pos_ = sb_pos(b);                 \
+		writer(b, __VA_ARGS__);                  \
+		sb_pad_since(b, pos_, width);            \
+	} while (0)
+
+static void sb_skb(struct sbuf *b, const struct pwru_event *ev)
+{
+	sb_hex_alt(b, ev->skb);
+}
+
+/* printf's "%#06x" of a 16-bit value */
+static void sb_proto(struct sbuf *b, __u16 v)
+{
+	char buf[6], *s;
+
+	if (!v)
+		return sb_mem(b, "000000", 6);
+	s = u64_hex(v, buf + sizeof(buf), 4);
+	*--s = 'x';
+	*--s = '0';
+	sb_mem(b, s, buf + sizeof(buf) - s);
 }
 
 static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
-	char proc[48], func[192], tuple[128], sym[128], skb[24];
+	char mem[4096], sym[64];
+	struct sbuf b;
 	__u64 caller;
 
+	sb_init(&b, mem, sizeof(mem), out);
 	if (c->ts == TS_ABSOLUTE) {
 		abs_time(c, ev->ts, sym, sizeof(sym));
-		fprintf(out, "%-23s ", sym);
+		sb_pad_str(&b, sym, 23);
+		sb_ch(&b, ' ');
 	}
-	process_str(ev, proc, sizeof(proc));
-	snprintf(skb, sizeof(skb), "%#llx", (unsigned long long)ev->skb);
-	fprintf(out, "%-18s %-3u %-16s", skb, ev->cpu, proc);
-	if (c->ts == TS_CURRENT)
-		fprintf(out, " %-16llu", (unsigned long long)ev->ts);
-	else if (c->ts == TS_RELATIVE)
-		fprintf(out, " %-16llu", (unsigned long long)relative_ts(c, ev));
+	SB_PADDED(&b, 18, sb_skb, ev);
+	sb_ch(&b, ' ');
+	sb_u64(&b, ev->cpu, 3);
+	sb_ch(&b, ' ');
+	SB_PADDED(&b, 16, sb_process, ev);
+	if (c->ts == TS_CURRENT || c->ts == TS_RELATIVE) {
+		sb_ch(&b, ' ');
+		sb_u64(&b, c->ts == TS_CURRENT ? ev->ts : relative_ts(c, ev), 16);
+	}
 	if (c->meta) {
-		netns_str(c, ev, sym, sizeof(sym));
-		fprintf(out, " %-10s %-8x %-16s %#06x %-5u %-5u", sym, ev->mark,
-			ev->ifname[0] ? ev->ifname : "0", ev->proto, ev->mtu, ev->len);
+		sb_ch(&b, ' ');
+		SB_PADDED(&b, 10, sb_netns, c, ev);
+		sb_ch(&b, ' ');
+		sb_hex(&b, ev->mark, 8);
+		sb_ch(&b, ' ');
+		sb_pad_mem(&b, ev->ifname[0] ? ev->ifname : "0",
+			   ev->ifname[0] ? strnlen(ev->ifname, PWRU_IFNAME_LEN) : 1, 16);
+		sb_ch(&b, ' ');
+		sb_proto(&b, ev->proto);
+		sb_ch(&b, ' ');
+		sb_u64(&b, ev->mtu, 5);
+		sb_ch(&b, ' ');
+		sb_u64(&b, ev->len, 5);
 	}
-	if (c->tuple)
-		fprintf(out, " %s", output__tuple_flags(ev, c->tcp_flags, tuple, sizeof(tuple)));
-	fprintf(out, " %s", output__func(c, ev, func, sizeof(func)));
+	if (c->tuple) {
+		sb_ch(&b, ' ');
+		sb_tuple(&b, ev, c->tcp_flags);
+	}
+	sb_ch(&b, ' ');
+	sb_func(&b, c, ev);
 	if (c->caller) {
 		caller = ev->flags & PWRU_F_HAS_CALLER ? ev->caller : caller_from_stack(c, ev);
-		fprintf(out, " %s", caller ? ksyms__format(c->ksyms, caller, sym, sizeof(sym)) : "?");
+		sb_ch(&b, ' ');
+		if (caller)
+			sb_ksym(&b, c->ksyms, caller);
+		else
+			sb_ch(&b, '?');
 	}
 	/* where the skb was freed: what tells a netfilter drop from any other */
-	if (ev->flags & PWRU_F_HAS_DROP && ev->location)
-		fprintf(out, " location=%s", ksyms__format(c->ksyms, ev->location, sym, sizeof(sym)));
+	if (ev->flags & PWRU_F_HAS_DROP && ev->location) {
+		sb_mem(&b, " location=", 10);
+		sb_ksym(&b, c->ksyms, ev->location);
+	}
 	/* who in netfilter: the line after, indented (a rule can be long) */
 	if (c->has_nf) {
 		char nf[NFT_RULE_TEXT_LEN + 256];
 
-		fprintf(out, "\n    netfilter: %s", nf_explain__text(&c->nf, nf, sizeof(nf)));
+		sb_str(&b, "\n    netfilter: ");
+		sb_str(&b, nf_explain__text(&c->nf, nf, sizeof(nf)));
 	}
 	if (c->stack)
-		print_stack_text(c, ev, out);
-	fputc('\n', out);
+		print_stack_text(c, ev, &b);
+	sb_ch(&b, '\n');
+	sb_flush(&b);
 	return 0;
 }
 
@@ -350,99 +473,141 @@ static void json_netfilter(const struct nf_explain *x, struct json_writer *w)
 	jsonw_end_object(w);
 }
 
-static void json_tuple(const struct pwru_event *ev, struct json_writer *w)
+/*
+ * Events are compact JSON with members in a fixed order, so they are laid
+ * out here rather than through the writer's calls per member (a third of
+ * the cost); strings that may hold anything go through its escaping, and
+ * the rare nested parts (netfilter) through the writer itself.
+ */
+#define SB_LIT(b, lit) sb_mem(b, lit, sizeof(lit) - 1)
+
+/* key is a literal: ",\"name\":" */
+#define JSON_UINT(b, key, v)              \
+	do {                              \
+		SB_LIT(b, key);           \
+		sb_u64(b, v, 0);          \
+	} while (0)
+
+#define JSON_STR(b, key, v)               \
+	do {                              \
+		SB_LIT(b, key);           \
+		jsonw_sbuf_string(b, v);  \
+	} while (0)
+
+static void json_tuple(struct sbuf *b, const struct pwru_event *ev)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 	const struct pwru_tuple *t = &ev->tuple;
 
-	addr_str(ev, t->saddr, s, sizeof(s));
-	addr_str(ev, t->daddr, d, sizeof(d));
-	jsonw_name(w, "tuple");
-	jsonw_start_object(w);
-	jsonw_string_field(w, "saddr", s);
-	jsonw_string_field(w, "daddr", d);
-	jsonw_uint_field(w, "sport", t->sport);
-	jsonw_uint_field(w, "dport", t->dport);
-	jsonw_uint_field(w, "proto", t->l4_proto);
+	SB_LIT(b, ",\"tuple\":{\"saddr\":\"");
+	sb_addr(b, ev, t->saddr);
+	SB_LIT(b, "\",\"daddr\":\"");
+	sb_addr(b, ev, t->daddr);
+	SB_LIT(b, "\",\"sport\":");
+	sb_u64(b, t->sport, 0);
+	JSON_UINT(b, ",\"dport\":", t->dport);
+	JSON_UINT(b, ",\"proto\":", t->l4_proto);
 	if (t->l4_proto == IPPROTO_TCP)
-		jsonw_uint_field(w, "tcp_flags", t->tcp_flags);
-	jsonw_end_object(w);
+		JSON_UINT(b, ",\"tcp_flags\":", t->tcp_flags);
+	sb_ch(b, '}');
 }
 
-static void json_stack(struct out_ctx *c, const struct pwru_event *ev, struct json_writer *w)
+static void json_stack(struct out_ctx *c, struct sbuf *b)
 {
-	char sym[128];
+	char sym[192];
 
 	if (!c->nr_ips)
 		return;
-	jsonw_name(w, "stack");
-	jsonw_start_array(w);
-	for (int i = 0; i < c->nr_ips; i++)
-		jsonw_string(w, ksyms__format(c->ksyms, c->ips[i], sym, sizeof(sym)));
-	jsonw_end_array(w);
+	SB_LIT(b, ",\"stack\":[");
+	for (int i = 0; i < c->nr_ips; i++) {
+		if (i)
+			sb_ch(b, ',');
+		jsonw_sbuf_string(b, SB_TO_STR(sym, sb_ksym, c->ksyms, c->ips[i]));
+	}
+	sb_ch(b, ']');
+}
+
+static void json_drop(struct out_ctx *c, const struct pwru_event *ev, struct sbuf *b)
+{
+	const char *r;
+	bool inferred;
+	char buf[192];
+
+	JSON_UINT(b, ",\"drop_reason_code\":", ev->drop_reason);
+	r = drop_reason_of(c, ev, &inferred);
+	if (r) {
+		JSON_STR(b, ",\"drop_reason\":", r);
+		sb_str(b, inferred ? ",\"drop_reason_inferred\":true" :
+				     ",\"drop_reason_inferred\":false");
+	}
+	if (ev->location)
+		JSON_STR(b, ",\"location\":", SB_TO_STR(buf, sb_ksym, c->ksyms, ev->location));
+	if (c->has_nf) {
+		struct json_writer w;
+
+		jsonw_init_member(&w, b);
+		json_netfilter(&c->nf, &w);
+	}
+}
+
+static void json_meta(const struct out_ctx *c, const struct pwru_event *ev, struct sbuf *b)
+{
+	const char *name = netns_names__find(c->netns_names, ev->netns);
+
+	JSON_UINT(b, ",\"netns\":", ev->netns);
+	if (name)
+		JSON_STR(b, ",\"netns_name\":", name);
+	JSON_UINT(b, ",\"mark\":", ev->mark);
+	JSON_STR(b, ",\"iface\":", ev->ifname[0] ? ev->ifname : "");
+	JSON_UINT(b, ",\"ifindex\":", ev->ifindex);
+	JSON_UINT(b, ",\"proto\":", ev->proto);
+	JSON_UINT(b, ",\"mtu\":", ev->mtu);
+	JSON_UINT(b, ",\"len\":", ev->len);
 }
 
 static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 {
-	struct json_writer w;
-	char buf[192];
+	char mem[4096], buf[192];
+	struct sbuf b;
 	__u64 caller;
 
-	jsonw_init(&w, out);
-	jsonw_start_object(&w);
-	snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)ev->skb);
-	jsonw_string_field(&w, "skb", buf);
-	jsonw_uint_field(&w, "cpu", ev->cpu);
-	process_str(ev, buf, sizeof(buf));
-	jsonw_string_field(&w, "process", buf);
-	jsonw_string_field(&w, "func", output__func(c, ev, buf, sizeof(buf)));
-	jsonw_string_field(&w, "kind", ev->kind == PWRU_EV_TRACEPOINT ? "tracepoint" : "func");
+	sb_init(&b, mem, sizeof(mem), out);
+	SB_LIT(&b, "{\"skb\":\"");
+	sb_hex_alt(&b, ev->skb);
+	SB_LIT(&b, "\",\"cpu\":");
+	sb_u64(&b, ev->cpu, 0);
+	/* sb_process(), with only the command escaped */
+	SB_LIT(&b, ",\"process\":\"");
+	if (ev->comm[0])
+		jsonw_sbuf_chars(&b, ev->comm, strnlen(ev->comm, PWRU_COMM_LEN));
+	else
+		SB_LIT(&b, "<empty>");
+	sb_ch(&b, ':');
+	sb_u64(&b, ev->pid, 0);
+	sb_ch(&b, '"');
+	JSON_STR(&b, ",\"func\":", SB_TO_STR(buf, sb_func, c, ev));
+	sb_str(&b, ev->kind == PWRU_EV_TRACEPOINT ? ",\"kind\":\"tracepoint\"" : ",\"kind\":\"func\"");
 	if (c->caller) {
 		caller = ev->flags & PWRU_F_HAS_CALLER ? ev->caller : caller_from_stack(c, ev);
 		if (caller)
-			jsonw_string_field(&w, "caller_func",
-					   ksyms__format(c->ksyms, caller, buf, sizeof(buf)));
+			JSON_STR(&b, ",\"caller_func\":",
+					SB_TO_STR(buf, sb_ksym, c->ksyms, caller));
 	}
-	if (c->ts == TS_CURRENT) {
-		jsonw_uint_field(&w, "time", ev->ts);
-	} else if (c->ts == TS_RELATIVE) {
-		jsonw_uint_field(&w, "time", relative_ts(c, ev));
+	if (c->ts == TS_CURRENT || c->ts == TS_RELATIVE) {
+		JSON_UINT(&b, ",\"time\":", c->ts == TS_CURRENT ? ev->ts : relative_ts(c, ev));
 	} else if (c->ts == TS_ABSOLUTE) {
 		abs_time(c, ev->ts, buf, sizeof(buf));
-		jsonw_string_field(&w, "time", buf);
+		JSON_STR(&b, ",\"time\":", buf);
 	}
-	if (c->meta) {
-		jsonw_uint_field(&w, "netns", ev->netns);
-		if (netns_names__find(c->netns_names, ev->netns))
-			jsonw_string_field(&w, "netns_name",
-					   netns_names__find(c->netns_names, ev->netns));
-		jsonw_uint_field(&w, "mark", ev->mark);
-		jsonw_string_field(&w, "iface", ev->ifname[0] ? ev->ifname : "");
-		jsonw_uint_field(&w, "ifindex", ev->ifindex);
-		jsonw_uint_field(&w, "proto", ev->proto);
-		jsonw_uint_field(&w, "mtu", ev->mtu);
-		jsonw_uint_field(&w, "len", ev->len);
-	}
+	if (c->meta)
+		json_meta(c, ev, &b);
 	if (ev->flags & PWRU_F_HAS_TUPLE)
-		json_tuple(ev, &w);
-	if (ev->flags & PWRU_F_HAS_DROP) {
-		bool inferred;
-		const char *r = drop_reason_of(c, ev, &inferred);
-
-		jsonw_uint_field(&w, "drop_reason_code", ev->drop_reason);
-		if (r) {
-			jsonw_string_field(&w, "drop_reason", r);
-			jsonw_bool_field(&w, "drop_reason_inferred", inferred);
-		}
-		if (ev->location)
-			jsonw_string_field(&w, "location",
-					   ksyms__format(c->ksyms, ev->location, buf, sizeof(buf)));
-		if (c->has_nf)
-			json_netfilter(&c->nf, &w);
-	}
+		json_tuple(&b, ev);
+	if (ev->flags & PWRU_F_HAS_DROP)
+		json_drop(c, ev, &b);
 	if (c->stack)
-		json_stack(c, ev, &w);
-	jsonw_end_object(&w);
+		json_stack(c, &b);
+	SB_LIT(&b, "}\n");
+	sb_flush(&b);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "netns.h"
 #include "options.h"
 #include "output.h"
+#include "sbuf.h"
 
 static const char *const funcs[] = { "ip_output", "kfree_skb_reason", "__dev_queue_xmit" };
 static const char *const tps[] = { "net_dev_queue", "kfree_skb" };
@@ -501,6 +502,38 @@ START_TEST(stack_starts_at_probed_function)
 }
 END_TEST
 
+/*
+ * Events are assembled in a fixed buffer (src/sbuf.h) that is written out
+ * when full, so nothing is too long; the string helpers truncate as
+ * snprintf does.
+ */
+START_TEST(sbuf_flush_and_truncation)
+{
+	struct pwru_event ev = v4_event(0);
+	char mem[32], small[8], *out = NULL;
+	size_t len = 0;
+	struct sbuf b;
+	FILE *f;
+
+	f = open_memstream(&out, &len);
+	sb_init(&b, mem, sizeof(mem), f);
+	sb_str(&b, "0123456789abcdefghij0123456789abcdefghij"); /* longer than the buffer */
+	for (int i = 0; i < 5; i++)
+		sb_u64(&b, 1234567, 9); /* across refills */
+	sb_ch(&b, '|');
+	sb_hex_alt(&b, 0);
+	sb_hex_alt(&b, 0xff);
+	sb_flush(&b);
+	fclose(f);
+	ck_assert_str_eq(out, "0123456789abcdefghij0123456789abcdefghij1234567  1234567  1234567  1234567  1234567  |00xff");
+	ck_assert_uint_eq(sb_pos(&b), strlen(out));
+	free(out);
+	ctx_init();
+	ck_assert_str_eq(output__tuple(&ev, small, sizeof(small)), "10.0.2.");
+	ck_assert_str_eq(output__func(&c, &ev, small, 4), "ip_");
+}
+END_TEST
+
 START_TEST(unknown_func_id)
 {
 	struct pwru_event ev = v4_event(77);
@@ -538,6 +571,7 @@ int main(void)
 	tcase_add_test(tc, caller_from_stack);
 	tcase_add_test(tc, stack_starts_at_probed_function);
 	tcase_add_test(tc, unknown_func_id);
+	tcase_add_test(tc, sbuf_flush_and_truncation);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -125,7 +125,9 @@ void options__usage(FILE *out)
 	      "  --output-file PATH    write events to PATH instead of stdout\n"
 	      "  --output-limit-lines N stop after N events\n"
 	      "  --timestamp T         none (default), current, relative or absolute\n"
-	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default 4096)\n"
+	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default: 4 MiB,\n"
+	      "                        240 ms of events at 100k/s, so pwru may be off the CPU\n"
+	      "                        that long without a loss; it is resident twice over)\n"
 	      "  --perf-buffer         use a perf buffer even where the BPF ring buffer exists\n"
 	      "                        (it is used anyway on kernels before 5.8)\n"
 	      "  --nft-trace           tracepoint backend: name the nftables rule of a drop\n"
@@ -463,6 +465,14 @@ static int check_subcommand(struct options *o, int c, char *err, size_t len)
 		    opt_name(c));
 }
 
+__u32 options__default_ringbuf_pages(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	/* page sizes are powers of two; a page of 4 MiB or more is one page */
+	return page > 0 && page < RINGBUF_DEFAULT_BYTES ? RINGBUF_DEFAULT_BYTES / page : 1;
+}
+
 int options__parse(struct options *o, int argc, char **argv, char *err, size_t err_len)
 {
 	int c, idx, err_code;
@@ -470,7 +480,7 @@ int options__parse(struct options *o, int argc, char **argv, char *err, size_t e
 
 	memset(o, 0, sizeof(*o));
 	o->backend = -1;
-	o->ringbuf_pages = 4096;
+	o->ringbuf_pages = options__default_ringbuf_pages();
 	/* on by default, as in pwru; --output-meta=false turns them off */
 	o->output_tuple = true;
 	o->output_meta = true;

@@ -8,6 +8,16 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+/*
+ * Default ring buffer: 4 MiB. A record is 176 bytes (struct pwru_event and
+ * the ring's 8-byte header), so at 100k events/s it holds 240 ms of events,
+ * the time the reader may be off the CPU without a loss; an idle reader
+ * needs a few ms. The kernel maps the data pages twice, so it counts twice
+ * in resident memory: 8 MiB of a 20 MiB budget for a whole session. On a
+ * machine loaded far beyond its cores, stalls grow longer (bench/README.md).
+ */
+#define RINGBUF_DEFAULT_BYTES (4u << 20)
+
 enum ts_mode {
 	TS_NONE = 0,
 	TS_CURRENT,
@@ -60,6 +70,8 @@ struct options {
  * (without the "pwru: " prefix or newline) in err.
  */
 int options__parse(struct options *o, int argc, char **argv, char *err, size_t err_len);
+/* RINGBUF_DEFAULT_BYTES in pages of this machine */
+__u32 options__default_ringbuf_pages(void);
 void options__free(struct options *o);
 void options__usage(FILE *out);
 

@@ -2,6 +2,7 @@
 /* A trace run: choose a backend, attach, stream events, detach on exit. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,6 +114,7 @@ struct trace {
 	struct features *feat;
 	struct backend be;
 	struct ksyms *ksyms;
+	bool ksyms_read, ksyms_attached; /* read (after attach: BPF frames are in it) */
 	struct drop_reasons *reasons;
 	struct out_ctx out;
 	FILE *outf;
@@ -189,10 +191,13 @@ static int discover_funcs(const struct options *o, const char *pinned_dir, const
 	return err;
 }
 
+static void load_ksyms(struct trace *t, bool attached);
+
 static int discover(struct trace *t)
 {
 	if (t->run.funcs.n)
 		return 0;
+	load_ksyms(t, false);
 	return discover_funcs(t->o, t->run.pinned_dir, t->run.btf, t->ksyms, &t->run.funcs);
 }
 
@@ -646,17 +651,21 @@ static int setup_nft_trace(struct trace *t)
 }
 
 /*
- * Once, before discovery, which takes its addresses from it. Stacks are
- * the only output where our own programs and trampolines appear: with
- * --output-stack it is read again after attach, so that they symbolize as
- * BPF frames.
+ * Once: before discovery when a backend needs functions (their addresses
+ * come from it), else after attach, when libbpf has freed the vmlinux BTF
+ * it parsed for loading (the two would add up in peak RSS). Stacks are the
+ * only output where our own programs and trampolines appear: with
+ * --output-stack a table read before attach is read again, so that they
+ * symbolize as BPF frames.
  */
 static void load_ksyms(struct trace *t, bool attached)
 {
-	if (attached && (!t->o->output_stack || !t->ksyms))
+	if (t->ksyms_read && (!attached || !t->o->output_stack || t->ksyms_attached || !t->ksyms))
 		return;
 	ksyms__free(t->ksyms);
 	t->ksyms = ksyms__load(NULL);
+	t->ksyms_read = true;
+	t->ksyms_attached = attached;
 	if (!t->ksyms)
 		fprintf(stderr, "pwru: warning: cannot read /proc/kallsyms (%s): addresses stay numeric\n",
 			strerror(errno));
@@ -686,7 +695,6 @@ static int setup_output(struct trace *t)
 	if (err)
 		return err;
 	t->out.reasons = t->reasons = load_reasons(&t->run);
-	load_ksyms(t, false);
 	if (t->o->output_netns_names) {
 		err = netns_names__load(NULL, &t->netns_names);
 		if (err)
@@ -1151,11 +1159,16 @@ static int prepare(struct trace *t)
 	return t->o->pcap_filter ? setup_pcap(t) : 0;
 }
 
-/* What only discovery and attach needed: vmlinux BTF is ~6 MiB resident. */
+/*
+ * What only discovery and attach needed: vmlinux BTF is ~6 MiB resident.
+ * Then the heap libbpf and the BTF parses grew goes back to the system
+ * before the ring buffer is mapped.
+ */
 static void release_setup(struct trace *t)
 {
 	btf__free(t->run.btf);
 	t->run.btf = NULL;
+	malloc_trim(0);
 }
 
 int trace__run(const struct options *o)

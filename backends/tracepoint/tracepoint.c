@@ -63,6 +63,14 @@ static int tp_open(struct backend *b, struct pwru_run *r)
 			     skb_tracepoints__scan_btf(r->btf, &tb->tps);
 	if (err)
 		return err;
+	/*
+	 * The run's BTF has served (discovery, drop reasons, this scan); freed
+	 * now, it is not resident beside the copy libbpf parses for CO-RE
+	 * while loading: ~6 MiB less peak RSS. A backend tried after this one
+	 * parses again what it needs.
+	 */
+	btf__free(r->btf);
+	r->btf = NULL;
 	tb->skel = PWRU_SKEL_OPEN(tracepoint_bpf, r, b);
 	if (!tb->skel)
 		return -errno;

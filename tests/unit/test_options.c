@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option parsing: every value and every error, without a kernel. */
 #include <check.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(o.backend, -1);
 	ck_assert_int_eq(o.timestamp, TS_NONE);
 	ck_assert_uint_eq(o.mark_mask, 0);
-	ck_assert_uint_eq(o.ringbuf_pages, 4096);
+	ck_assert_uint_eq((__u64)o.ringbuf_pages * sysconf(_SC_PAGESIZE), RINGBUF_DEFAULT_BYTES);
 	/* as in pwru */
 	ck_assert(o.output_tuple && o.output_meta);
 	ck_assert(!o.output_json && !o.output_tcp_flags && !o.output_netns_names);

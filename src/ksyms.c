@@ -74,10 +74,10 @@ static bool parse_line(char *line, struct ksym *s)
 }
 
 /*
- * Streamed line by line: kallsyms is 5+ MiB of text, most of it data
- * symbols and address columns we drop, so only the text symbols' names are
- * kept (about a third of it). A module name is stored once per run of
- * symbols from the same module.
+ * Streamed line by line rather than read whole: kallsyms is 5+ MiB of text
+ * and a buffer for it grows to 8 MiB; only the names of text symbols are
+ * kept, without the address and type columns, and a module's name once per
+ * run of its symbols.
  */
 static int parse_all(struct ksyms *ks, FILE *fp)
 {
@@ -109,7 +109,7 @@ static int parse_all(struct ksyms *ks, FILE *fp)
 			err = -ENOMEM;
 			break;
 		}
-		/* offsets + 1 until the pool stops moving; 0 stands for no module */
+		/* offsets until the pool stops moving; a module's plus 1, as NULL is none */
 		s.name = (const char *)(uintptr_t)noff;
 		s.module = s.module ? (const char *)(uintptr_t)(moff + 1) : NULL;
 		ks->syms[ks->n++] = s;

@@ -69,32 +69,41 @@ static __u64 relative_ts(struct out_ctx *c, const struct pwru_event *ev)
 
 static void sb_l4(struct sbuf *b, __u8 proto)
 {
+	const char *name = NULL;
+
 	switch (proto) {
 	case IPPROTO_TCP:
-		return sb_mem(b, "tcp", 3);
+		name = "tcp";
+		break;
 	case IPPROTO_UDP:
-		return sb_mem(b, "udp", 3);
+		name = "udp";
+		break;
 	case IPPROTO_ICMP:
-		return sb_mem(b, "icmp", 4);
+		name = "icmp";
+		break;
 	case IPPROTO_ICMPV6:
-		return sb_mem(b, "icmp6", 5);
+		name = "icmp6";
+		break;
 	case IPPROTO_SCTP:
-		return sb_mem(b, "sctp", 4);
+		name = "sctp";
+		break;
 	}
-	sb_u64(b, proto, 0);
+	if (name)
+		sb_str(b, name);
+	else
+		sb_u64(b, proto, 0);
 }
 
 /* inet_ntop()'s form; IPv4 by hand, glibc formats it with sprintf() */
 static void sb_addr(struct sbuf *b, const struct pwru_event *ev, const __u8 *a)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN], *p = buf;
 
 	if (ev->flags & PWRU_F_IPV6) {
 		inet_ntop(AF_INET6, a, buf, sizeof(buf));
 		sb_str(b, buf);
 		return;
 	}
-	char v4[sizeof("255.255.255.255.")], *p = v4;
 
 	for (int i = 0; i < 4; i++) {
 		unsigned int o = a[i];
@@ -106,7 +115,7 @@ static void sb_addr(struct sbuf *b, const struct pwru_event *ev, const __u8 *a)
 		*p++ = '0' + o % 10;
 		*p++ = '.';
 	}
-	sb_mem(b, v4, p - v4 - 1);
+	sb_mem(b, buf, p - buf - 1);
 }
 
 /* Bit order of the TCP header, FIN first; pwru joins the names with '|'. */
@@ -130,8 +139,10 @@ static void sb_tuple(struct sbuf *b, const struct pwru_event *ev, bool flags)
 	const struct pwru_tuple *t = &ev->tuple;
 	bool v6 = ev->flags & PWRU_F_IPV6;
 
-	if (!(ev->flags & PWRU_F_HAS_TUPLE))
-		return sb_str(b, "0.0.0.0:0->0.0.0.0:0(0)");
+	if (!(ev->flags & PWRU_F_HAS_TUPLE)) {
+		sb_str(b, "0.0.0.0:0->0.0.0.0:0(0)");
+		return;
+	}
 	sb_mem(b, "[", v6);
 	sb_addr(b, ev, t->saddr);
 	sb_mem(b, &"]:"[!v6], 1 + v6);
@@ -366,8 +377,10 @@ static void sb_proto(struct sbuf *b, __u16 v)
 {
 	char buf[6], *s;
 
-	if (!v)
-		return sb_mem(b, "000000", 6);
+	if (!v) {
+		sb_mem(b, "000000", 6);
+		return;
+	}
 	s = u64_hex(v, buf + sizeof(buf), 4);
 	*--s = 'x';
 	*--s = '0';

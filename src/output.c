@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "json_writer.h"
+#include "skb_expr.h"
 #include "output.h"
 #include "ksyms.h"
 #include "drop_reason.h"
@@ -308,6 +309,7 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	/* where the skb was freed: what tells a netfilter drop from any other */
 	if (ev->flags & PWRU_F_HAS_DROP && ev->location)
 		fprintf(out, " location=%s", ksyms__format(c->ksyms, ev->location, sym, sizeof(sym)));
+	skb_meta__text(c->skb_meta, ev, out);
 	/* who in netfilter: the line after, indented (a rule can be long) */
 	if (c->has_nf) {
 		char nf[NFT_RULE_TEXT_LEN + 256];
@@ -440,6 +442,7 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 		if (c->has_nf)
 			json_netfilter(&c->nf, &w);
 	}
+	skb_meta__json(c->skb_meta, ev, &w);
 	if (c->stack)
 		json_stack(c, ev, &w);
 	jsonw_end_object(&w);

@@ -51,6 +51,7 @@ enum {
 	OPT_NFT_TRACE,
 	OPT_SKB_EXPR,
 	OPT_SKB_META,
+	OPT_TRACK_STACKID,
 };
 
 static const struct option long_opts[] = {
@@ -84,6 +85,7 @@ static const struct option long_opts[] = {
 	{ "nft-trace", optional_argument, NULL, OPT_NFT_TRACE },
 	{ "filter-skb-expr", required_argument, NULL, OPT_SKB_EXPR },
 	{ "output-skb-metadata", required_argument, NULL, OPT_SKB_META },
+	{ "filter-track-skb-by-stackid", optional_argument, NULL, OPT_TRACK_STACKID },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -121,7 +123,9 @@ void options__usage(FILE *out)
 	      "                        'skb->pkt_type != PACKET_HOST' (== != < <= > >=, a number\n"
 	      "                        or an enum value); fields found in the kernel's BTF\n"
 	      "                        (or --kernel-btf); false when a pointer on the way is NULL\n"
-	      "  --filter-non-skb-funcs F  refused: needs stack-id tracking (not implemented)\n"
+	      "  --filter-track-skb-by-stackid  refused: pwru's stack id is the outermost\n"
+	      "                        frame pointer, which ORC-unwinder kernels do not keep\n"
+	      "  --filter-non-skb-funcs F  refused: it needs --filter-track-skb-by-stackid\n"
 	      "  pcap-filter           tcpdump syntax (pcap-filter(7)), e.g. 'tcp dst port 80';\n"
 	      "                        matched on the Ethernet header when the skb has one,\n"
 	      "                        else on the IP header\n"
@@ -418,10 +422,22 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_KMODS:
 		o->kmods = arg;
 		return check_kmods(arg, err, len);
+	case OPT_TRACK_STACKID:
+		/*
+		 * pwru's "stack id" is the last frame pointer reached by walking
+		 * saved RBPs; with CONFIG_UNWINDER_ORC (Debian's kernels, every
+		 * kernel of tests/vm) RBP is a general register, so the id is
+		 * whatever it held and would tie unrelated skbs together.
+		 */
+		return fail(err, len,
+			    "--filter-track-skb-by-stackid: not supported: pwru's stack id is the outermost "
+			    "frame pointer, which kernels built with the ORC unwinder do not keep; "
+			    "--filter-track-skb follows clones and copies");
 	case OPT_NON_SKB_FUNCS:
 		/* pwru ties such events to an skb by stack id (--filter-track-skb-by-stackid) */
 		return fail(err, len,
-			    "--filter-non-skb-funcs: not supported: it needs stack-id skb tracking, which this pwru does not have");
+			    "--filter-non-skb-funcs: not supported: it ties events to an skb by "
+			    "--filter-track-skb-by-stackid, which this pwru refuses");
 	case OPT_SKB_EXPR:
 	case OPT_SKB_META:
 		return parse_skb_expr(o, c, arg, err, len);

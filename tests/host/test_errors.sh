@@ -24,7 +24,9 @@ expect_error 2 "unknown option '--frobnicate'" --frobnicate
 expect_error 2 "--output-meta: 'maybe' is not a boolean (true, false, 1 or 0)" --output-meta=maybe
 expect_error 2 "--output-tuple: '' is not a boolean" --output-tuple=
 expect_error 2 "--kmods: 'a,,b' is not a comma-separated list of module names" --kmods a,,b
-expect_error 2 "--filter-non-skb-funcs: not supported" --filter-non-skb-funcs kfree_skb
+expect_error 2 "--filter-non-skb-funcs: not supported: it ties events to an skb by --filter-track-skb-by-stackid, which this pwru refuses" --filter-non-skb-funcs kfree_skb
+expect_error 2 "--filter-track-skb-by-stackid: not supported: pwru's stack id is the outermost frame pointer" --filter-track-skb-by-stackid
+expect_error 2 "--filter-track-skb-by-stackid: not supported" --filter-track-skb-by-stackid=true
 expect_error 2 "--filter-ifname: no interface 'nosuchdev0' in netns /proc/self/ns/net" --probe-backend tracepoint --filter-netns /proc/self/ns/net --filter-ifname nosuchdev0
 expect_error 2 "option '--filter-func' requires a value" --filter-func
 # field expressions: syntax when parsing, fields when the kernel's BTF is read

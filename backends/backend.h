@@ -48,6 +48,7 @@ struct pwru_run {
 	const struct pwru_pcap *pcap; /* compiled pcap filter, or NULL (src/pcap/pcap.h) */
 	bool perfbuf; /* no BPF ring buffer (before 5.8) */
 	__u32 ringbuf_bytes;
+	struct pwru_expr_cfg expr; /* --filter-skb-expr, --output-skb-metadata (src/skb_expr.h) */
 };
 
 #define PWRU_SKIP_REASONS 8

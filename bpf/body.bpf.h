@@ -218,6 +218,8 @@ static __always_inline bool pwru_pcap_match(struct sk_buff *skb)
 	return pwru_pcap_l3((__u64)head + off, cap, wire);
 }
 
+#include "skb_expr.bpf.h"
+
 /* known at load time: the verifier prunes the read when no filter needs it */
 #define PWRU_FILTER_NEEDS_DEV (CFG.netns || CFG.ifindex || CFG.ifname[0])
 
@@ -246,6 +248,8 @@ static __always_inline bool pwru_filter(struct sk_buff *skb, struct net_device *
 				return false;
 		}
 	}
+	if (!pwru_expr_filter(skb))
+		return false;
 	/* last: the costliest; pruned by the verifier when there is no filter */
 	if (CFG.pcap_filter && !pwru_pcap_match(skb))
 		return false;
@@ -405,6 +409,7 @@ static __always_inline void fill_event(void *ctx, struct sk_buff *skb, struct ne
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	fill_meta(skb, dev, ev);
 	parse_tuple(skb, ev);
+	pwru_expr_meta(skb, ev);
 	if (p->has_drop) {
 		ev->flags |= PWRU_F_HAS_DROP;
 		ev->drop_reason = p->drop_reason;

@@ -10,6 +10,7 @@
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
 #endif
+#include "skb_expr_cfg.h"
 
 #define PWRU_COMM_LEN 16
 #define PWRU_IFNAME_LEN 16
@@ -62,9 +63,13 @@ struct pwru_event {
 	char comm[PWRU_COMM_LEN];
 	char ifname[PWRU_IFNAME_LEN];
 	struct pwru_tuple tuple;
+	/* --output-skb-metadata: meta[i] was read when bit i of meta_ok is set */
+	__u64 meta[PWRU_META_MAX];
+	__u32 meta_ok;
+	__u32 pad2;
 };
 
-#define PWRU_EVENT_SIZE 168
+#define PWRU_EVENT_SIZE 208
 _Static_assert(sizeof(struct pwru_event) == PWRU_EVENT_SIZE,
 	       "struct pwru_event layout changed: update PWRU_EVENT_SIZE deliberately");
 

@@ -16,6 +16,7 @@
 #include "funcs.h"
 #include "pcap.h"
 #include "privilege.h"
+#include "skb_expr.h"
 
 /* a BPF ring buffer's size is a u32 power of two */
 #define RINGBUF_MAX_BYTES (1ULL << 31)
@@ -48,6 +49,9 @@ enum {
 	OPT_NON_SKB_FUNCS,
 	OPT_TRACK_SKB,
 	OPT_NFT_TRACE,
+	OPT_SKB_EXPR,
+	OPT_SKB_META,
+	OPT_TRACK_STACKID,
 };
 
 static const struct option long_opts[] = {
@@ -79,6 +83,9 @@ static const struct option long_opts[] = {
 	{ "wait-detach", optional_argument, NULL, OPT_WAIT_DETACH },
 	{ "user", required_argument, NULL, 'Z' },
 	{ "nft-trace", optional_argument, NULL, OPT_NFT_TRACE },
+	{ "filter-skb-expr", required_argument, NULL, OPT_SKB_EXPR },
+	{ "output-skb-metadata", required_argument, NULL, OPT_SKB_META },
+	{ "filter-track-skb-by-stackid", optional_argument, NULL, OPT_TRACK_STACKID },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -108,8 +115,17 @@ void options__usage(FILE *out)
 	      "  --filter-track-skb    once an skb matches the filters, follow it by address\n"
 	      "                        until it is freed, whatever its headers become (NAT);\n"
 	      "                        up to 65536 skbs at once, the least recently seen\n"
-	      "                        is forgotten when more match; clones are not followed\n"
-	      "  --filter-non-skb-funcs F  refused: needs stack-id tracking (not implemented)\n"
+	      "                        is forgotten when more match; skbs made from a tracked\n"
+	      "                        one by skb_clone, skb_copy, pskb_copy or skb_copy_expand\n"
+	      "                        are tracked too (function backends; not tracepoint)\n"
+	      "  --filter-skb-expr E   one comparison of an skb field, C syntax:\n"
+	      "                        'skb->dev->ifindex == 2', 'skb->len > 1000',\n"
+	      "                        'skb->pkt_type != PACKET_HOST' (== != < <= > >=, a number\n"
+	      "                        or an enum value); fields found in the kernel's BTF\n"
+	      "                        (or --kernel-btf); false when a pointer on the way is NULL\n"
+	      "  --filter-track-skb-by-stackid  refused: pwru's stack id is the outermost\n"
+	      "                        frame pointer, which ORC-unwinder kernels do not keep\n"
+	      "  --filter-non-skb-funcs F  refused: it needs --filter-track-skb-by-stackid\n"
 	      "  pcap-filter           tcpdump syntax (pcap-filter(7)), e.g. 'tcp dst port 80';\n"
 	      "                        matched on the Ethernet header when the skb has one,\n"
 	      "                        else on the IP header\n"
@@ -119,6 +135,9 @@ void options__usage(FILE *out)
 	      "                        (default true)\n"
 	      "  --output-tcp-flags    print TCP flags in the tuple, as tcp:SYN|ACK\n"
 	      "  --output-netns-names  print the netns as inode(name), names from /run/netns\n"
+	      "  --output-skb-metadata E  print an skb field after each event as E=value,\n"
+	      "                        e.g. 'skb->mark' ('?' when a pointer on the way is NULL);\n"
+	      "                        repeatable up to 4 times\n"
 	      "  --output-json         one JSON object per line\n"
 	      "  --output-stack        print the kernel stack of each event\n"
 	      "  --output-caller       print the calling function\n"
@@ -320,6 +339,25 @@ static int check_regex(const char *re, char *err, size_t len)
 	return 0;
 }
 
+/* Syntax only: the fields are looked up in the kernel's BTF when tracing starts. */
+static int parse_skb_expr(struct options *o, int c, const char *arg, char *err, size_t len)
+{
+	struct skb_expr_path p;
+	char msg[256];
+
+	if (c == OPT_SKB_EXPR && o->skb_expr)
+		return fail(err, len, "--filter-skb-expr: given twice (one comparison per run)");
+	if (c == OPT_SKB_META && o->nr_skb_meta == PWRU_META_MAX)
+		return fail(err, len, "--output-skb-metadata: at most %d fields", PWRU_META_MAX);
+	if (skb_expr__parse(arg, c == OPT_SKB_EXPR, &p, msg, sizeof(msg)))
+		return fail(err, len, "--%s: %s", opt_name(c), msg);
+	if (c == OPT_SKB_EXPR)
+		o->skb_expr = arg;
+	else
+		o->skb_meta[o->nr_skb_meta++] = arg;
+	return 0;
+}
+
 static int parse_one(struct options *o, int c, const char *arg, char *err, size_t len)
 {
 	char why[PATH_MAX + 64];
@@ -386,10 +424,25 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_KMODS:
 		o->kmods = arg;
 		return check_kmods(arg, err, len);
+	case OPT_TRACK_STACKID:
+		/*
+		 * pwru's "stack id" is the last frame pointer reached by walking
+		 * saved RBPs; with CONFIG_UNWINDER_ORC (Debian's kernels, every
+		 * kernel of tests/vm) RBP is a general register, so the id is
+		 * whatever it held and would tie unrelated skbs together.
+		 */
+		return fail(err, len,
+			    "--filter-track-skb-by-stackid: not supported: pwru's stack id is the outermost "
+			    "frame pointer, which kernels built with the ORC unwinder do not keep; "
+			    "--filter-track-skb follows clones and copies");
 	case OPT_NON_SKB_FUNCS:
 		/* pwru ties such events to an skb by stack id (--filter-track-skb-by-stackid) */
 		return fail(err, len,
-			    "--filter-non-skb-funcs: not supported: it needs stack-id skb tracking, which this pwru does not have");
+			    "--filter-non-skb-funcs: not supported: it ties events to an skb by "
+			    "--filter-track-skb-by-stackid, which this pwru refuses");
+	case OPT_SKB_EXPR:
+	case OPT_SKB_META:
+		return parse_skb_expr(o, c, arg, err, len);
 	case OPT_RINGBUF_PAGES:
 		if (parse_u64(arg, &n) || !n || (n & (n - 1)) || n > (1u << 20))
 			return fail(err, len,

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "skb_expr_cfg.h"
+
 /*
  * Default ring buffer: 4 MiB. A record is 176 bytes (struct pwru_event and
  * the ring's 8-byte header), so at 100k events/s it holds 240 ms of events,
@@ -63,6 +65,10 @@ struct options {
 	bool perf_buffer; /* force the perf buffer even where a ring buffer exists */
 	bool wait_detach; /* stop: remove the probes before exiting, never in a child */
 	bool nft_trace; /* tracepoint backend: a tracing nftables table of pwru's own */
+	/* field expressions (src/skb_expr.h), resolved through BTF at trace time */
+	const char *skb_expr; /* --filter-skb-expr */
+	const char *skb_meta[PWRU_META_MAX]; /* --output-skb-metadata, in order */
+	unsigned int nr_skb_meta;
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "json_writer.h"
+#include "skb_expr.h"
 #include "output.h"
 #include "sbuf.h"
 #include "ksyms.h"
@@ -442,6 +443,8 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 		sb_mem(&b, " location=", 10);
 		sb_ksym(&b, c->ksyms, ev->location);
 	}
+	if (c->skb_meta)
+		skb_meta__text(c->skb_meta, ev, &b);
 	/* who in netfilter: the line after, indented (a rule can be long) */
 	if (c->has_nf) {
 		char nf[NFT_RULE_TEXT_LEN + 256];
@@ -617,6 +620,12 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 		json_tuple(&b, ev);
 	if (ev->flags & PWRU_F_HAS_DROP)
 		json_drop(c, ev, &b);
+	if (c->skb_meta) {
+		struct json_writer w;
+
+		jsonw_init_member(&w, &b);
+		skb_meta__json(c->skb_meta, ev, &w);
+	}
 	if (c->stack)
 		json_stack(c, &b);
 	SB_LIT(&b, "}\n");

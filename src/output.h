@@ -18,6 +18,7 @@ struct ksyms;
 struct drop_reasons;
 struct netns_names;
 struct drop_summary;
+struct skb_meta_out;
 
 #define OUT_STACK_MAX 127
 
@@ -50,6 +51,7 @@ struct out_ctx {
 	bool has_nf;
 	struct nf_explain nf;
 	struct nft_rule_info nf_rule;
+	const struct skb_meta_out *skb_meta; /* --output-skb-metadata, or NULL */
 };
 
 int out_ctx__init(struct out_ctx *c, const struct options *o);

@@ -36,6 +36,7 @@
 #include "pipeline.h"
 #include "mass_attach.h"
 #include "privilege.h"
+#include "skb_expr.h"
 
 static volatile sig_atomic_t exiting;
 /* what a stop still waits for, said on a repeated signal; set before use */
@@ -133,6 +134,7 @@ struct trace {
 	bool rules_failed;
 	int broker_fd; /* > 0: socket to the rule broker (start_rule_broker) */
 	pid_t broker;
+	struct skb_meta_out skb_meta; /* --output-skb-metadata names, for the formatter */
 };
 
 static struct btf *load_btf(const char *path)
@@ -703,6 +705,7 @@ static int setup_output(struct trace *t)
 	}
 	t->out.nf_lookup = nf_lookup;
 	t->out.nf_priv = t;
+	t->out.skb_meta = &t->skb_meta;
 	t->out.drops = drop_summary__new();
 	return t->out.drops ? 0 : -ENOMEM;
 }
@@ -1084,6 +1087,20 @@ static void fill_cfg(struct trace *t)
 	c->track_skb = t->o->filter_track_skb;
 }
 
+/* --filter-skb-expr, --output-skb-metadata: fields looked up in the kernel's BTF */
+static int setup_skb_expr(struct trace *t)
+{
+	char msg[512];
+	int err;
+
+	err = skb_expr__setup(t->o, t->run.btf, &t->run.expr, &t->skb_meta, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "pwru: %s\n", msg);
+		t->exit_code = 2;
+	}
+	return err;
+}
+
 /* Compile, check with the verifier, and arm the splice before any backend opens. */
 static int setup_pcap(struct trace *t)
 {
@@ -1153,7 +1170,7 @@ static int prepare(struct trace *t)
 		return -ENOENT;
 	}
 	fill_cfg(t);
-	err = check_kmods(t->o) ?: ifname_in_netns(t);
+	err = check_kmods(t->o) ?: ifname_in_netns(t) ?: setup_skb_expr(t);
 	if (err)
 		return err;
 	return t->o->pcap_filter ? setup_pcap(t) : 0;

@@ -95,6 +95,25 @@ static int set_cfg(struct bpf_object *obj, const struct pwru_cfg *cfg)
 	return -ENOENT;
 }
 
+/* The field expressions' read lists into EXPR of .rodata (bpf/skb_expr.bpf.h). */
+static int set_expr(struct bpf_object *obj, const struct pwru_expr_cfg *expr)
+{
+	struct bpf_map *rodata = find_map(obj, ".rodata");
+	__u32 off, size;
+	size_t len;
+	char *data;
+	int err;
+
+	err = rodata ? find_var(obj, ".rodata", "EXPR", &off, &size) : -ENOENT;
+	if (err)
+		return err;
+	data = (char *)bpf_map__initial_value(rodata, &len);
+	if (!data || size != sizeof(*expr) || off + size > len)
+		return -EINVAL;
+	memcpy(data + off, expr, sizeof(*expr));
+	return 0;
+}
+
 int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const struct backend *b)
 {
 	struct bpf_map *events = find_map(obj, "events"), *stacks;
@@ -138,7 +157,7 @@ int pwru_obj__prepare(struct bpf_object *obj, const struct pwru_run *r, const st
 	}
 	if (b->ops && b->ops->tune_cfg)
 		b->ops->tune_cfg(b, &cfg);
-	return set_cfg(obj, &cfg);
+	return set_cfg(obj, &cfg) ?: set_expr(obj, &r->expr);
 }
 
 const char *const pwru_probe_targets[PWRU_PROBE_TARGETS] = {

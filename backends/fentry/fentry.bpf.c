@@ -153,3 +153,19 @@ int fentry_ip6t_do_table(unsigned long long *ctx)
 	NF_XT_CALL(ctx[0], ctx[1], ctx[2]);
 	return 0;
 }
+
+#include "track_clone.bpf.h"
+
+/* --filter-track-skb: the return value sits after the nr arguments */
+#define FEXIT_CLONE(name, nr)                                                  \
+	SEC("fexit")                                                           \
+	int fexit_##name(unsigned long long *ctx)                              \
+	{                                                                      \
+		pwru_track_clone(ctx[0], ctx[nr]);                             \
+		return 0;                                                      \
+	}
+
+FEXIT_CLONE(skb_clone, 2) /* (skb, gfp) */
+FEXIT_CLONE(skb_copy, 2) /* (skb, gfp) */
+FEXIT_CLONE(pskb_copy_fclone, 4) /* __pskb_copy_fclone(skb, headroom, gfp, fclone) */
+FEXIT_CLONE(skb_copy_expand, 4) /* (skb, newheadroom, newtailroom, gfp) */

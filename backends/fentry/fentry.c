@@ -26,6 +26,7 @@
 #include "pinned.h"
 #include "fentry.skel.h"
 #include "kprobe_common.h"
+#include "clone_probe.h"
 #include "mass_attach.h"
 #include "nf_probe.h"
 
@@ -48,6 +49,9 @@ struct fentry_backend {
 	struct module_btf *mods; /* grown before the attach threads start, read-only after */
 	int nr_mods;
 	struct nf_probes nf;
+	struct clone_probes clone; /* --filter-track-skb through clones */
+	bool clone_off;
+	int clone_err;
 	bool nf_off; /* the kernel refused the nf_tables programs */
 	int nf_err;
 };
@@ -57,6 +61,12 @@ struct fentry_backend {
 	((struct bpf_program *const[NF_P__COUNT]){                                      \
 		(skel)->progs.fentry_nft_do_chain, (skel)->progs.fentry_nft_immediate_eval, \
 		(skel)->progs.fentry_ipt_do_table, (skel)->progs.fentry_ip6t_do_table })
+
+/* in the order of clone_probe.c's functions */
+#define clone_progs(skel)                                                               \
+	((struct bpf_program *const[CLONE_FUNCS]){                                      \
+		(skel)->progs.fexit_skb_clone, (skel)->progs.fexit_skb_copy,             \
+		(skel)->progs.fexit_pskb_copy_fclone, (skel)->progs.fexit_skb_copy_expand })
 
 /* Next function at or after *from that uses template t, vmlinux first. */
 static int next_target(const struct skb_funcs *fs, int t, size_t from)
@@ -88,6 +98,9 @@ static int load_templates(struct backend *b, struct pwru_run *r, const int *targ
 	else
 		nf_probes__prepare(&fb->nf, nf_progs(fb->skel), r, NF_ATTACH_FENTRY,
 				   (bool *)&fb->skel->rodata->NF_XT_PRIV_FIRST);
+	clone_probes__prepare(&fb->clone, CLONE_FEXIT, NULL, clone_progs(fb->skel), r);
+	if (fb->clone_off)
+		clone_probes__off(&fb->clone, fb->clone_err);
 	for (int t = 0; t < KP_T__COUNT; t++) {
 		struct bpf_program *p = kp_template_prog(fb->skel->obj, "fentry", t);
 
@@ -130,6 +143,11 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 		if (failed < 0 && nf_probes__any(&fb->nf) && !fb->nf_off) {
 			fb->nf_off = true;
 			fb->nf_err = err;
+			continue;
+		}
+		if (failed < 0 && clone_probes__any(&fb->clone) && !fb->clone_off) {
+			fb->clone_off = true;
+			fb->clone_err = err;
 			continue;
 		}
 		if (failed < 0)
@@ -272,6 +290,7 @@ static int fentry_attach(struct backend *b, struct pwru_run *r)
 			mass__skip(&b->stats, fb->stage[i], fb->err[i], fb->funcs->v[i].name);
 	}
 	nf_probes__attach(&fb->nf, NF_ATTACH_FENTRY);
+	clone_probes__attach(&fb->clone);
 	return mass__result(&b->stats, fb->err, n);
 }
 
@@ -292,6 +311,7 @@ static void fentry_close(struct backend *b)
 	if (fb->link_fd)
 		mass__run(fb->funcs->n, detach_job, fb, "detaching", false);
 	nf_probes__detach(&fb->nf);
+	clone_probes__detach(&fb->clone);
 	fentry_bpf__destroy(fb->skel);
 	for (int i = 0; i < fb->nr_mods; i++)
 		close(fb->mods[i].fd);

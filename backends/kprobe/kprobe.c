@@ -26,6 +26,7 @@
 #include "backend.h"
 #include "decide_impl.h"
 #include "kprobe_common.h"
+#include "clone_probe.h"
 #include "nf_probe.h"
 #include "mass_attach.h"
 #include "pinned.h"
@@ -41,6 +42,7 @@ struct kprobe_backend {
 	int *err;
 	const char **stage;
 	struct nf_probes nf;
+	struct clone_probes clone; /* --filter-track-skb through clones */
 };
 
 /* in the order of enum NF_P_* (nf_probe.h) */
@@ -119,19 +121,25 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 	if (kb->pmu_type < 0)
 		return kb->pmu_type;
 	kb->cookie = kprobe_cookie(r);
-	/* twice at most: the extra netfilter programs must never cost the trace */
-	for (bool nf = true;; nf = false) {
+	/* twice at most: the extra netfilter and clone programs must never cost the trace */
+	for (bool extra = true;; extra = false) {
+		bool any;
+
 		kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
 		if (!kb->skel)
 			return -errno;
 		kprobe_configure(kb->skel, r, kb->cookie);
-		if (nf)
-			nf = nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE,
-						(bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
-		else
+		any = clone_probes__prepare(&kb->clone, CLONE_KPROBE, kb->skel->progs.kprobe_clone_enter,
+					    &kb->skel->progs.kprobe_clone_exit, r);
+		if (extra) {
+			any |= nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE,
+						  (bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
+		} else {
 			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
+			clone_probes__off(&kb->clone, err);
+		}
 		err = pwru_skel__load(kb->skel->skeleton, b);
-		if (!err || !nf)
+		if (!err || !extra || !any)
 			return err;
 		kprobe_bpf__destroy(kb->skel);
 		kb->skel = NULL;
@@ -167,6 +175,7 @@ static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
 		detach_job(i, kb); /* a half-made probe */
 	}
 	nf_probes__attach(&kb->nf, NF_ATTACH_KPROBE);
+	clone_probes__attach(&kb->clone);
 	return mass__result(&b->stats, kb->err, n);
 }
 
@@ -179,6 +188,7 @@ static void kprobe_backend_close(struct backend *b)
 	if (kb->pfd && kb->link_fd)
 		mass__run(kb->funcs->n, detach_job, kb, "detaching", false);
 	nf_probes__detach(&kb->nf);
+	clone_probes__detach(&kb->clone);
 	kprobe_bpf__destroy(kb->skel);
 	free(kb->pfd);
 	free(kb->link_fd);

@@ -4,5 +4,7 @@
  * told apart by its cookie (kprobe.multi and its cookies both came in 5.18).
  */
 #define KP_SEC "kprobe.multi"
+#define KP_RET_SEC "kretprobe.multi"
 #define KP_NAME(x) kmulti_##x
 #include "../common/kprobe_tmpl.bpf.h"
+#include "track_clone.bpf.h"

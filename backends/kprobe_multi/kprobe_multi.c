@@ -22,6 +22,7 @@
 #include "backend.h"
 #include "decide_impl.h"
 #include "kprobe_common.h"
+#include "clone_probe.h"
 #include "mass_attach.h"
 #include "nf_probe.h"
 #include "pinned.h"
@@ -40,6 +41,7 @@ struct kmulti_backend {
 	size_t sim_max_batch; /* PWRU_KMULTI_MAX_BATCH: fail larger ones with ENOMEM */
 	bool sim_no_addrs; /* PWRU_KMULTI_REJECT_ADDRS: refuse addresses with EINVAL */
 	struct nf_probes nf;
+	struct clone_probes clone; /* --filter-track-skb through clones */
 };
 
 struct batch {
@@ -78,20 +80,25 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	kb->sim_no_addrs = getenv("PWRU_KMULTI_REJECT_ADDRS") != NULL;
 	if (getenv("PWRU_KMULTI_MAX_BATCH"))
 		kb->sim_max_batch = strtoul(getenv("PWRU_KMULTI_MAX_BATCH"), NULL, 10);
-	/* twice at most: the extra netfilter programs must never cost the trace */
-	for (bool nf = true;; nf = false) {
+	/* twice at most: the extra netfilter and clone programs must never cost the trace */
+	for (bool extra = true;; extra = false) {
+		bool any;
+
 		kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
 		if (!kb->skel)
 			return -errno;
 		kmulti_configure(kb->skel);
-		if (nf)
-			nf = nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r,
-						NF_ATTACH_KPROBE_MULTI,
-						(bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
-		else
+		any = clone_probes__prepare(&kb->clone, CLONE_KPROBE_MULTI, kb->skel->progs.kmulti_clone_enter,
+					    &kb->skel->progs.kmulti_clone_exit, r);
+		if (extra) {
+			any |= nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE_MULTI,
+						  (bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
+		} else {
 			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
+			clone_probes__off(&kb->clone, err);
+		}
 		err = pwru_skel__load(kb->skel->skeleton, b);
-		if (!err || !nf)
+		if (!err || !extra || !any)
 			return err;
 		kprobe_multi_bpf__destroy(kb->skel);
 		kb->skel = NULL;
@@ -288,8 +295,10 @@ static int kmulti_attach(struct backend *b, struct pwru_run *r)
 			kb->nr_links, kb->attempts, kb->by_addr ? "address" : "name");
 	if (!err && !b->stats.attached)
 		err = kb->first_err ?: -ENOENT;
-	if (!err)
+	if (!err) {
 		nf_probes__attach(&kb->nf, NF_ATTACH_KPROBE_MULTI);
+		clone_probes__attach(&kb->clone);
+	}
 out:
 	free(bt.syms);
 	free(bt.addrs);
@@ -306,6 +315,7 @@ static void kmulti_close(struct backend *b)
 	for (size_t i = 0; i < kb->nr_links; i++)
 		bpf_link__destroy(kb->links[i]);
 	nf_probes__detach(&kb->nf);
+	clone_probes__detach(&kb->clone);
 	kprobe_multi_bpf__destroy(kb->skel);
 	free(kb->links);
 	free(kb);

@@ -42,6 +42,6 @@ expect '--output-json' check --output-j
 expect '--timestamp' --tim
 expect 'absolute' --timestamp ab
 expect '' --filter-mark ''
-expect '--filter-func --filter-ifname --filter-mark --filter-netns --filter-non-skb-funcs --filter-track-skb' --filter
+expect '--filter-func --filter-ifname --filter-mark --filter-netns --filter-non-skb-funcs --filter-skb-expr --filter-track-skb --filter-track-skb-by-stackid' --filter
 expect "$(ls /sys/class/net | sort | tr '\n' ' ' | sed 's/ $//')" --filter-ifname ''
 echo "bash completion: options equal --help's, values and check complete"

@@ -24,9 +24,30 @@ expect_error 2 "unknown option '--frobnicate'" --frobnicate
 expect_error 2 "--output-meta: 'maybe' is not a boolean (true, false, 1 or 0)" --output-meta=maybe
 expect_error 2 "--output-tuple: '' is not a boolean" --output-tuple=
 expect_error 2 "--kmods: 'a,,b' is not a comma-separated list of module names" --kmods a,,b
-expect_error 2 "--filter-non-skb-funcs: not supported" --filter-non-skb-funcs kfree_skb
+expect_error 2 "--filter-non-skb-funcs: not supported: it ties events to an skb by --filter-track-skb-by-stackid, which this pwru refuses" --filter-non-skb-funcs kfree_skb
+expect_error 2 "--filter-track-skb-by-stackid: not supported: pwru's stack id is the outermost frame pointer" --filter-track-skb-by-stackid
+expect_error 2 "--filter-track-skb-by-stackid: not supported" --filter-track-skb-by-stackid=true
 expect_error 2 "--filter-ifname: no interface 'nosuchdev0' in netns /proc/self/ns/net" --probe-backend tracepoint --filter-netns /proc/self/ns/net --filter-ifname nosuchdev0
 expect_error 2 "option '--filter-func' requires a value" --filter-func
+# field expressions: syntax when parsing, fields when the kernel's BTF is read
+expect_error 2 "--filter-skb-expr: expected == != < <= > or >= after 'skb->len'" --filter-skb-expr 'skb->len'
+expect_error 2 "--filter-skb-expr: 'dev->ifindex == 1' does not start with skb" --filter-skb-expr 'dev->ifindex == 1'
+expect_error 2 "--filter-skb-expr: given twice" --filter-skb-expr 'skb->len > 1' --filter-skb-expr 'skb->len < 9'
+expect_error 2 "--output-skb-metadata: at most 4 fields" --output-skb-metadata 'skb->len' \
+	--output-skb-metadata 'skb->len' --output-skb-metadata 'skb->len' --output-skb-metadata 'skb->len' \
+	--output-skb-metadata 'skb->len'
+expect_error 2 "--output-skb-metadata: unexpected '== 1' after 'skb->mark' (a field, no comparison)" \
+	--output-skb-metadata 'skb->mark == 1'
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	expect_error 2 "--filter-skb-expr: struct sk_buff has no member 'foo'" --probe-backend tracepoint --filter-skb-expr 'skb->foo == 1'
+	expect_error 2 "--filter-skb-expr: struct net_device has no member 'nothere'" --probe-backend tracepoint --filter-skb-expr 'skb->dev->nothere != 0'
+	expect_error 2 "--filter-skb-expr: 'skb->dev' is a pointer: write 'skb->dev->ifindex'" --probe-backend tracepoint --filter-skb-expr 'skb->dev.ifindex == 1'
+	expect_error 2 "--filter-skb-expr: -1 does not fit 'skb->mark' (unsigned, 32 bits)" --probe-backend tracepoint --filter-skb-expr 'skb->mark == -1'
+	expect_error 2 "--filter-skb-expr: 'NO_SUCH_ENUM' is neither a number nor an enum value of this kernel" --probe-backend tracepoint --filter-skb-expr 'skb->len == NO_SUCH_ENUM'
+	expect_error 2 "--output-skb-metadata: 'skb->users' is a struct, not a number" --probe-backend tracepoint --output-skb-metadata 'skb->users'
+else
+	echo "SKIP: test_errors: no /sys/kernel/btf/vmlinux: --filter-skb-expr field errors untested here"
+fi
 expect_error 2 "pcap filter 'udp and (': can't parse filter expression: syntax error" 'udp and ('
 expect_error 2 "pcap filter 'proto foo': unknown ip proto 'foo'" proto foo
 expect_error 2 "pcap filter '1/0 = 1': division by zero" '1/0 = 1'

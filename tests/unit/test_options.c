@@ -81,7 +81,12 @@ START_TEST(pwru_flags)
 	ck_assert_int_eq(PARSE("--kmods", "../x"), -EINVAL);
 	ck_assert_int_eq(PARSE("--kmods", ""), -EINVAL);
 	ck_assert_int_eq(PARSE("--filter-non-skb-funcs", "kfree"), -EINVAL);
-	ck_assert_str_eq(err, "--filter-non-skb-funcs: not supported: it needs stack-id skb tracking, which this pwru does not have");
+	ck_assert_str_eq(err, "--filter-non-skb-funcs: not supported: it ties events to an skb by "
+			      "--filter-track-skb-by-stackid, which this pwru refuses");
+	ck_assert_int_eq(PARSE("--filter-track-skb-by-stackid"), -EINVAL);
+	ck_assert_str_eq(err, "--filter-track-skb-by-stackid: not supported: pwru's stack id is the "
+			      "outermost frame pointer, which kernels built with the ORC unwinder do "
+			      "not keep; --filter-track-skb follows clones and copies");
 }
 END_TEST
 

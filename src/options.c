@@ -48,6 +48,9 @@ enum {
 	OPT_NON_SKB_FUNCS,
 	OPT_TRACK_SKB,
 	OPT_NFT_TRACE,
+	OPT_OUTPUT_SKB,
+	OPT_OUTPUT_SKB_SHINFO,
+	OPT_OUTPUT_SKB_CB,
 };
 
 static const struct option long_opts[] = {
@@ -79,6 +82,9 @@ static const struct option long_opts[] = {
 	{ "wait-detach", optional_argument, NULL, OPT_WAIT_DETACH },
 	{ "user", required_argument, NULL, 'Z' },
 	{ "nft-trace", optional_argument, NULL, OPT_NFT_TRACE },
+	{ "output-skb", optional_argument, NULL, OPT_OUTPUT_SKB },
+	{ "output-skb-shared-info", optional_argument, NULL, OPT_OUTPUT_SKB_SHINFO },
+	{ "output-skb-cb", optional_argument, NULL, OPT_OUTPUT_SKB_CB },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -122,6 +128,10 @@ void options__usage(FILE *out)
 	      "  --output-json         one JSON object per line\n"
 	      "  --output-stack        print the kernel stack of each event\n"
 	      "  --output-caller       print the calling function\n"
+	      "  --output-skb          print struct sk_buff after each event, formatted from\n"
+	      "                        the kernel's BTF (or --kernel-btf); any kernel\n"
+	      "  --output-skb-shared-info  the same for struct skb_shared_info\n"
+	      "  --output-skb-cb       print skb->cb as 12 32-bit words\n"
 	      "  --output-file PATH    write events to PATH instead of stdout\n"
 	      "  --output-limit-lines N stop after N events\n"
 	      "  --timestamp T         none (default), current, relative or absolute\n"
@@ -267,6 +277,12 @@ static bool *bool_field(struct options *o, int c)
 		return &o->wait_detach;
 	case OPT_NFT_TRACE:
 		return &o->nft_trace;
+	case OPT_OUTPUT_SKB:
+		return &o->output_skb;
+	case OPT_OUTPUT_SKB_SHINFO:
+		return &o->output_skb_shared_info;
+	case OPT_OUTPUT_SKB_CB:
+		return &o->output_skb_cb;
 	}
 	return NULL;
 }

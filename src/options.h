@@ -53,6 +53,10 @@ struct options {
 	bool perf_buffer; /* force the perf buffer even where a ring buffer exists */
 	bool wait_detach; /* stop: remove the probes before exiting, never in a child */
 	bool nft_trace; /* tracepoint backend: a tracing nftables table of pwru's own */
+	/* struct dumps after each event (src/skb_dump.h) */
+	bool output_skb;
+	bool output_skb_shared_info;
+	bool output_skb_cb;
 };
 
 /*

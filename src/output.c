@@ -13,6 +13,7 @@
 #include "drop_reason.h"
 #include "netns.h"
 #include "drop_summary.h"
+#include "skb_dump.h"
 
 struct skb_seen {
 	__u64 skb;
@@ -316,6 +317,8 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	}
 	if (c->stack)
 		print_stack_text(c, ev, out);
+	if (c->skb_dump)
+		skb_dump__text(c->skb_dump, ev, out);
 	fputc('\n', out);
 	return 0;
 }
@@ -442,6 +445,8 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	}
 	if (c->stack)
 		json_stack(c, ev, &w);
+	if (c->skb_dump)
+		skb_dump__json(c->skb_dump, ev, &w);
 	jsonw_end_object(&w);
 	return 0;
 }

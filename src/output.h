@@ -18,6 +18,7 @@ struct ksyms;
 struct drop_reasons;
 struct netns_names;
 struct drop_summary;
+struct skb_dump;
 
 #define OUT_STACK_MAX 127
 
@@ -50,6 +51,7 @@ struct out_ctx {
 	bool has_nf;
 	struct nf_explain nf;
 	struct nft_rule_info nf_rule;
+	struct skb_dump *skb_dump; /* --output-skb and friends, or NULL */
 };
 
 int out_ctx__init(struct out_ctx *c, const struct options *o);

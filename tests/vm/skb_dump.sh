@@ -7,7 +7,8 @@
 #
 # Datagrams to a closed UDP port, traced with 'udp and dst port P' in JSON:
 # every event must carry the dumps, and each sk_buff dump must show the .len
-# of the event and .protocol = (__be16)8 (ETH_P_IP, big-endian on x86).
+# of the event, and .protocol = (__be16)8 (ETH_P_IP, big-endian on x86) where
+# the event's protocol is IPv4 (none before ip_output sets it).
 # Prints RESULT lines as scenarios.sh does; PWRU_VM_KEEP_TRACE=1 also prints
 # one text-mode event with its dump.
 set -u
@@ -62,14 +63,21 @@ for e in evs:
     m = re.search(r"\n +\.len = \(unsigned int\)(\d+),", skb)
     if not m or int(m.group(1)) != e["len"]:
         sys.exit("%s: .len %s, event len %d" % (e["func"], m and m.group(1), e["len"]))
-    if not re.search(r"\n +\.protocol = \(__be16\)8,", skb):
-        sys.exit("%s: no .protocol = (__be16)8 in %s" % (e["func"], skb))
+    # skb->protocol is set on the way (ip_output): before, the event's is 0 too
+    p = re.search(r"\n +\.protocol = \(__be16\)(\d+),", skb)
+    want = {0x0800: "8", 0: None}.get(e["proto"], "?")
+    if (p and p.group(1)) != want:
+        sys.exit("%s: .protocol %s, event proto %#x: %s" %
+                 (e["func"], p and p.group(1), e["proto"], skb))
     if not e.get("skb_shared_info", "").startswith("(struct skb_shared_info){"):
         sys.exit("%s: no skb_shared_info dump" % e["func"])
     if len(e.get("cb", [])) != 12:
         sys.exit("%s: cb %s" % (e["func"], e.get("cb")))
-print("%d events with dumps (%s): .len and .protocol = (__be16)8 in each" %
-      (len(evs), " ".join(sorted({e["func"] for e in evs}))))
+ip = [e["func"] for e in evs if e["proto"] == 0x0800]
+if not ip:
+    sys.exit("no event with skb->protocol ETH_P_IP")
+print("%d events with dumps, .len as the event's; .protocol = (__be16)8 in %d (%s)" %
+      (len(evs), len(ip), " ".join(sorted(set(ip)))))
 PYEOF
 }
 
@@ -85,6 +93,18 @@ for be in "$@"; do
 	else
 		result "skb-dump-$be" FAIL $((SECONDS - t0)) "$d; $(tail -1 "$out.err")"
 		[ -z "${PWRU_VM_KEEP_TRACE:-}" ] || cat "$out"
+	fi
+	# the perf buffer (kernels before 5.8) carries the longer record too: once
+	if [ "$be" = "$1" ]; then
+		t0=$SECONDS
+		out=$W/$be-perf.json
+		if ! session "$out" --probe-backend "$be" --filter-func "$filter" --output-json --perf-buffer; then
+			result skb-dump-perf FAIL $((SECONDS - t0)) "pwru failed: $(tail -1 "$out.err")"
+		elif d=$(verdict "$out" 2>&1); then
+			result skb-dump-perf pass $((SECONDS - t0)) "$be --perf-buffer: $d"
+		else
+			result skb-dump-perf FAIL $((SECONDS - t0)) "$be --perf-buffer: $d"
+		fi
 	fi
 	if [ -n "${PWRU_VM_KEEP_TRACE:-}" ]; then
 		session "$W/$be.txt" --probe-backend "$be" --filter-func "$filter" --output-limit-lines 1

@@ -14,6 +14,7 @@ struct skb_dump {
 	struct btf_dump *dump;
 	FILE *out; /* where the dump's printf goes: swapped per call */
 	__s32 skb_id, shinfo_id; /* > 0 when asked for */
+	__s32 nr_frags_off; /* byte offset of skb_shared_info.nr_frags, or -1 */
 	bool cb;
 };
 
@@ -135,6 +136,7 @@ static int layout(struct skb_dump *d, const struct skb_dump_opts *o, struct pwru
 	const char *opt = o->skb ? "--output-skb" : o->shinfo ? "--output-skb-shared-info" :
 								"--output-skb-cb";
 	int skb_id = find_struct(d->btf, "sk_buff", opt, o, PWRU_DUMP_SKB_MAX, err, len);
+	__u32 bits, type;
 	int err_code;
 
 	if (skb_id < 0)
@@ -152,6 +154,9 @@ static int layout(struct skb_dump *d, const struct skb_dump_opts *o, struct pwru
 		if (err_code)
 			return err_code;
 		cfg->dump_shinfo_size = btf__type_by_id(d->btf, d->shinfo_id)->size;
+		d->nr_frags_off = -1;
+		if (!find_member(d->btf, d->shinfo_id, "nr_frags", &bits, &type) && !(bits % 8))
+			d->nr_frags_off = bits / 8;
 	}
 	d->cb = o->cb;
 	return o->cb ? cb_layout(d->btf, skb_id, o, cfg, err, len) : 0;
@@ -192,6 +197,14 @@ void skb_dump__free(struct skb_dump *d)
 	free(d);
 }
 
+static bool zero(const __u8 *data, __s64 len)
+{
+	for (__s64 k = 0; k < len; k++)
+		if (data[k])
+			return false;
+	return true;
+}
+
 /* Where the member's bits lie (x86-64: little-endian bit numbering), all clear. */
 static bool member_zero(const struct btf *btf, const struct btf_type *t, int i, const __u8 *data)
 {
@@ -200,10 +213,7 @@ static bool member_zero(const struct btf *btf, const struct btf_type *t, int i, 
 
 	if (!sz) {
 		size = btf__resolve_size(btf, btf_members(t)[i].type);
-		for (__s64 k = 0; k < size; k++)
-			if (data[off / 8 + k])
-				return false;
-		return true;
+		return zero(data + off / 8, size);
 	}
 	for (__u32 b = off; b < off + sz; b++)
 		if (data[b / 8] >> (b % 8) & 1)
@@ -257,6 +267,43 @@ static void leaf(struct skb_dump *d, __u32 id, const __u8 *data, __s64 size, int
 
 static void walk(struct skb_dump *d, __u32 id, const __u8 *data, int lvl, FILE *out);
 
+/*
+ * An array of structs (skb_shared_info.frags): the first n elements up to
+ * the last non-zero one, so that indices stay right and 17 empty frags take
+ * no room.
+ */
+static void walk_array(struct skb_dump *d, __u32 id, const struct btf_array *a,
+		       const __u8 *data, __u32 n, int lvl, FILE *out)
+{
+	__s64 esz = btf__resolve_size(d->btf, a->type);
+
+	if (n > a->nelems)
+		n = a->nelems;
+	while (n && zero(data + (n - 1) * esz, esz))
+		n--;
+	type_name(d, id, out);
+	fputs("[\n", out);
+	for (__u32 k = 0; k < n; k++) {
+		fprintf(out, "%*s", lvl + 1, "");
+		walk(d, a->type, data + k * esz, lvl + 1, out);
+		fputs(",\n", out);
+	}
+	fprintf(out, "%*s]", lvl, "");
+}
+
+/*
+ * skb_shared_info.frags past nr_frags were never written: __alloc_skb()
+ * clears the struct only up to dataref, so they hold an older packet's.
+ */
+static __u32 frags_in_use(struct skb_dump *d, const struct btf_type *t, const __u8 *data,
+			  const char *name)
+{
+	if (d->shinfo_id > 0 && d->nr_frags_off >= 0 && t == btf__type_by_id(d->btf, d->shinfo_id) &&
+	    name && !strcmp(name, "frags"))
+		return data[d->nr_frags_off];
+	return ~0U;
+}
+
 static void walk_member(struct skb_dump *d, const struct btf_type *t, int i, const __u8 *data,
 			int lvl, FILE *out)
 {
@@ -274,6 +321,10 @@ static void walk_member(struct skb_dump *d, const struct btf_type *t, int i, con
 		fprintf(out, "%llu", (unsigned long long)bitfield(data, off, sz));
 	} else if (mt && btf_is_composite(mt)) {
 		walk(d, m->type, data + off / 8, lvl, out);
+	} else if (mt && btf_is_array(mt) && btf_is_composite(btf__type_by_id(
+			     d->btf, btf__resolve_type(d->btf, btf_array(mt)->type)))) {
+		walk_array(d, m->type, btf_array(mt), data + off / 8,
+			   frags_in_use(d, t, data, name), lvl, out);
 	} else {
 		leaf(d, m->type, data + off / 8, size, lvl, out);
 	}

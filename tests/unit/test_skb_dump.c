@@ -52,11 +52,15 @@ static void add_skb(__u32 size, __u32 end_type, bool with_cb)
 static void add_shinfo(void)
 {
 	__u32 u8_id = btf__add_int(btf, "unsigned char", 1, 0);
+	__u32 frag = btf__add_struct(btf, "frag", 4), frags;
 
 	/* fields go to the type added last */
-	btf__add_struct(btf, "skb_shared_info", 8);
+	btf__add_field(btf, "len", uint_id, 0, 0);
+	frags = btf__add_array(btf, uint_id, frag, 3);
+	btf__add_struct(btf, "skb_shared_info", 20);
 	btf__add_field(btf, "nr_frags", u8_id, 0, 0);
 	btf__add_field(btf, "dataref", uint_id, 32, 0);
+	btf__add_field(btf, "frags", frags, 64, 0);
 }
 
 static void teardown(void)
@@ -84,9 +88,11 @@ static struct pwru_event_dump canned(void)
 	memcpy(r.dump.skb + 64, &head, 8);
 	memcpy(r.dump.skb + 72, &end, 4);
 	r.dump.skb_len = 80;
-	r.dump.shinfo[0] = 2;
+	r.dump.shinfo[0] = 1; /* nr_frags: frags[2] is an older packet's */
 	memcpy(r.dump.shinfo + 4, &dataref, 4);
-	r.dump.shinfo_len = 8;
+	r.dump.shinfo[8] = 100;
+	r.dump.shinfo[16] = 7;
+	r.dump.shinfo_len = 20;
 	r.dump.cb[0] = 1;
 	r.dump.cb[47] = 0xab;
 	r.dump.cb_len = PWRU_DUMP_CB_LEN;
@@ -116,7 +122,7 @@ START_TEST(layout_into_cfg)
 	add_shinfo();
 	ck_assert_int_eq(skb_dump__new(btf, &all, &cfg, &d, err, sizeof(err)), 0);
 	ck_assert_uint_eq(cfg.dump_skb_size, 80);
-	ck_assert_uint_eq(cfg.dump_shinfo_size, 8);
+	ck_assert_uint_eq(cfg.dump_shinfo_size, 20);
 	ck_assert_uint_eq(cfg.dump_cb, 1);
 	ck_assert_uint_eq(cfg.dump_cb_off, 16);
 	ck_assert_uint_eq(cfg.dump_head_off, 64);
@@ -171,8 +177,13 @@ START_TEST(golden_text)
 			    " .end = (unsigned int)64,\n"
 			    "}\n"
 			    "(struct skb_shared_info){\n"
-			    " .nr_frags = (unsigned char)2,\n"
+			    " .nr_frags = (unsigned char)1,\n"
 			    " .dataref = (unsigned int)1,\n"
+			    " .frags = (struct frag[3])[\n"
+			    "  (struct frag){\n"
+			    "   .len = (unsigned int)100,\n"
+			    "  },\n"
+			    " ],\n"
 			    "}\n"
 			    "skb->cb: [0x00000001,0x00000000,0x00000000,0x00000000,0x00000000,"
 			    "0x00000000,0x00000000,0x00000000,0x00000000,0x00000000,0x00000000,"

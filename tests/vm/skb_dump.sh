@@ -107,6 +107,8 @@ for be in "$@"; do
 		fi
 	fi
 	if [ -n "${PWRU_VM_KEEP_TRACE:-}" ]; then
+		# one event after ip_output set skb->protocol
+		[ "$be" = tracepoint ] || filter=ip_output
 		session "$W/$be.txt" --probe-backend "$be" --filter-func "$filter" --output-limit-lines 1
 		cat "$W/$be.txt"
 	fi

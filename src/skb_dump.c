@@ -205,6 +205,19 @@ static bool zero(const __u8 *data, __s64 len)
 	return true;
 }
 
+#define WALK_DEPTH_MAX 32 /* sk_buff nests 6 deep */
+
+/* libbpf does not check member offsets against the struct's size: we read them */
+static bool member_fits(const struct btf *btf, const struct btf_type *t, int i)
+{
+	__u64 off = btf_member_bit_offset(t, i), sz = btf_member_bitfield_size(t, i);
+	__s64 size = sz ? 0 : btf__resolve_size(btf, btf_members(t)[i].type);
+
+	if (size < 0)
+		return false;
+	return sz ? (off + sz + 7) / 8 <= t->size : off % 8 == 0 && off / 8 + size <= t->size;
+}
+
 /* Where the member's bits lie (x86-64: little-endian bit numbering), all clear. */
 static bool member_zero(const struct btf *btf, const struct btf_type *t, int i, const __u8 *data)
 {
@@ -344,9 +357,14 @@ static void walk(struct skb_dump *d, __u32 id, const __u8 *data, int lvl, FILE *
 	const struct btf_type *t = btf__type_by_id(d->btf, btf__resolve_type(d->btf, id));
 
 	type_name(d, id, out);
+	/* a struct within itself can only come from a broken --kernel-btf */
+	if (lvl > WALK_DEPTH_MAX) {
+		fputs("{...}", out);
+		return;
+	}
 	fputs("{\n", out);
 	for (int i = 0; i < btf_vlen(t); i++)
-		if (!member_zero(d->btf, t, i, data))
+		if (member_fits(d->btf, t, i) && !member_zero(d->btf, t, i, data))
 			walk_member(d, t, i, data, lvl + 1, out);
 	fprintf(out, "%*s}", lvl, "");
 }

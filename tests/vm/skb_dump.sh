@@ -67,8 +67,8 @@ for e in evs:
     p = re.search(r"\n +\.protocol = \(__be16\)(\d+),", skb)
     want = {0x0800: "8", 0: None}.get(e["proto"], "?")
     if (p and p.group(1)) != want:
-        sys.exit("%s: .protocol %s, event proto %#x: %s" %
-                 (e["func"], p and p.group(1), e["proto"], skb))
+        sys.exit("%s: .protocol %s, event proto %#x: %r" %
+                 (e["func"], p and p.group(1), e["proto"], skb[:300]))
     if not e.get("skb_shared_info", "").startswith("(struct skb_shared_info){"):
         sys.exit("%s: no skb_shared_info dump" % e["func"])
     if len(e.get("cb", [])) != 12:

@@ -83,7 +83,7 @@ $(OUTPUT)/%.o: %.c $(SKELS)
 # A pinned build is only used by a pwru built from the same BPF sources.
 PREFIX ?= /usr/local
 PINNED_DIR ?= $(PREFIX)/lib/pwru/pinned
-BPF_HASH_SRCS := bpf/body.bpf.h bpf/nf.bpf.h bpf/event.h bpf/skb_expr.bpf.h bpf/skb_expr_cfg.h bpf/track_clone.bpf.h $(sort $(wildcard backends/*/*.bpf.c backends/*/*.bpf.h))
+BPF_HASH_SRCS := bpf/body.bpf.h bpf/nf.bpf.h bpf/event.h bpf/skb_expr.bpf.h bpf/skb_expr_cfg.h bpf/track_clone.bpf.h bpf/skb_dump.bpf.h $(sort $(wildcard backends/*/*.bpf.c backends/*/*.bpf.h))
 BPF_HASH := $(shell cat $(BPF_HASH_SRCS) | sha256sum | cut -c1-16)
 
 $(OUTPUT)/src/pinned.o: CFLAGS += -DPWRU_BPF_HASH='"$(BPF_HASH)"' \

@@ -91,7 +91,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PWRU_NEST_MAX);
 	__type(key, __u32);
-	__type(value, struct pwru_event_nf); /* the longest record */
+	__type(value, struct pwru_event_dump); /* the longest record */
 } scratch SEC(".maps");
 
 struct {
@@ -334,6 +334,7 @@ static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *de
 }
 
 #include "nf.bpf.h"
+#include "skb_dump.bpf.h"
 
 static __always_inline void count_lost(void)
 {
@@ -427,6 +428,8 @@ static __always_inline void fill_event(void *ctx, struct sk_buff *skb, struct ne
 		if (ev->stack_id >= 0)
 			ev->flags |= PWRU_F_HAS_STACK;
 	}
+	if (PWRU_DUMPING)
+		pwru_dump_fill(skb, ev);
 }
 
 /* The event is built in the ring buffer itself: no shared scratch to overwrite. */
@@ -434,9 +437,7 @@ static __always_inline void emit_ringbuf(void *ctx, struct sk_buff *skb, struct 
 					 const struct pwru_probe *p)
 {
 	/* a drop may carry a netfilter record: the longer record (p->has_drop is constant) */
-	struct pwru_event *ev = p->has_drop ?
-		bpf_ringbuf_reserve(&events, sizeof(struct pwru_event_nf), 0) :
-		bpf_ringbuf_reserve(&events, sizeof(struct pwru_event), 0);
+	struct pwru_event *ev = bpf_ringbuf_reserve(&events, PWRU_RECORD_SIZE(p->has_drop), 0);
 
 	if (!ev) {
 		count_lost();
@@ -470,8 +471,7 @@ static __always_inline void emit_perf(void *ctx, struct sk_buff *skb, struct net
 		fill_event(ctx, skb, dev, p, ev);
 		/* -ENOSPC when full: the PERF_RECORD_LOST for it may come late or never */
 		if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev,
-					  ev->flags & PWRU_F_HAS_NF ? sizeof(struct pwru_event_nf) :
-								      sizeof(*ev)))
+					  PWRU_RECORD_SIZE(ev->flags & PWRU_F_HAS_NF)))
 			count_lost();
 	} else {
 		count_lost();

@@ -28,6 +28,7 @@ enum pwru_event_kind {
 #define PWRU_F_HAS_STACK (1u << 3)
 #define PWRU_F_HAS_CALLER (1u << 4)
 #define PWRU_F_HAS_NF (1u << 5) /* the record is a struct pwru_event_nf */
+#define PWRU_F_HAS_DUMP (1u << 6) /* the record is a struct pwru_event_dump */
 
 struct pwru_tuple {
 	__u8 saddr[16]; /* IPv4 uses the first 4 bytes */
@@ -138,6 +139,50 @@ struct pwru_cfg {
 	 * the trampoline frame is scanned for the return address into it.
 	 */
 	__u64 kfree_skb_addr;
+	/*
+	 * --output-skb, --output-skb-shared-info, --output-skb-cb: sizes and
+	 * offsets from the BTF the dump is formatted with (src/skb_dump.c),
+	 * so that pinned builds and every kernel copy what that BTF describes.
+	 * All 0: no dump, and the verifier prunes it.
+	 */
+	__u16 dump_skb_size; /* sizeof(struct sk_buff) */
+	__u16 dump_shinfo_size; /* sizeof(struct skb_shared_info) */
+	__u16 dump_cb_off; /* offsetof(struct sk_buff, cb) */
+	__u16 dump_head_off; /* offsetof(struct sk_buff, head) */
+	__u16 dump_end_off; /* offsetof(struct sk_buff, end) */
+	__u8 dump_cb; /* copy skb->cb */
+	__u8 dump_end_ptr; /* sk_buff_data_t is a pointer (NET_SKBUFF_DATA_USES_OFFSET unset) */
+	__u32 dump_pad;
 };
+
+/*
+ * A dump rides at the end of the event, after the (maybe unused) netfilter
+ * part: with a dump asked for every record is a struct pwru_event_dump.
+ * The largest x86-64 layouts seen: sk_buff 232-256 bytes, skb_shared_info
+ * 320 (MAX_SKB_FRAGS 17) to 768 (CONFIG_MAX_SKB_FRAGS=45, 6.2+).
+ */
+#define PWRU_DUMP_SKB_MAX 512
+#define PWRU_DUMP_SHINFO_MAX 768
+#define PWRU_DUMP_CB_LEN 48 /* sizeof(skb->cb) since 2.6.35 */
+
+struct pwru_dump {
+	__u16 skb_len; /* bytes of struct sk_buff copied; 0: not asked, or unreadable */
+	__u16 shinfo_len; /* bytes of struct skb_shared_info copied (at skb->head + skb->end) */
+	__u16 cb_len; /* bytes of skb->cb copied */
+	__u16 pad;
+	__u8 skb[PWRU_DUMP_SKB_MAX];
+	__u8 shinfo[PWRU_DUMP_SHINFO_MAX];
+	__u8 cb[PWRU_DUMP_CB_LEN];
+};
+
+struct pwru_event_dump {
+	struct pwru_event ev;
+	struct pwru_nf nf; /* valid with PWRU_F_HAS_NF */
+	struct pwru_dump dump;
+};
+
+#define PWRU_DUMP_SIZE 1336
+_Static_assert(sizeof(struct pwru_dump) == PWRU_DUMP_SIZE,
+	       "struct pwru_dump layout changed: update PWRU_DUMP_SIZE deliberately");
 
 #endif /* PWRU_EVENT_H */

@@ -52,6 +52,9 @@ enum {
 	OPT_SKB_EXPR,
 	OPT_SKB_META,
 	OPT_TRACK_STACKID,
+	OPT_OUTPUT_SKB,
+	OPT_OUTPUT_SKB_SHINFO,
+	OPT_OUTPUT_SKB_CB,
 };
 
 static const struct option long_opts[] = {
@@ -86,6 +89,9 @@ static const struct option long_opts[] = {
 	{ "filter-skb-expr", required_argument, NULL, OPT_SKB_EXPR },
 	{ "output-skb-metadata", required_argument, NULL, OPT_SKB_META },
 	{ "filter-track-skb-by-stackid", optional_argument, NULL, OPT_TRACK_STACKID },
+	{ "output-skb", optional_argument, NULL, OPT_OUTPUT_SKB },
+	{ "output-skb-shared-info", optional_argument, NULL, OPT_OUTPUT_SKB_SHINFO },
+	{ "output-skb-cb", optional_argument, NULL, OPT_OUTPUT_SKB_CB },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{},
@@ -141,11 +147,15 @@ void options__usage(FILE *out)
 	      "  --output-json         one JSON object per line\n"
 	      "  --output-stack        print the kernel stack of each event\n"
 	      "  --output-caller       print the calling function\n"
+	      "  --output-skb          print struct sk_buff after each event, formatted from\n"
+	      "                        the kernel's BTF (or --kernel-btf); any kernel\n"
+	      "  --output-skb-shared-info  the same for struct skb_shared_info\n"
+	      "  --output-skb-cb       print skb->cb as 12 32-bit words\n"
 	      "  --output-file PATH    write events to PATH instead of stdout\n"
 	      "  --output-limit-lines N stop after N events\n"
 	      "  --timestamp T         none (default), current, relative or absolute\n"
 	      "  --ringbuf-pages N     ring buffer size in pages, a power of two (default: 4 MiB,\n"
-	      "                        240 ms of events at 100k/s, so pwru may be off the CPU\n"
+	      "                        190 ms of events at 100k/s, so pwru may be off the CPU\n"
 	      "                        that long without a loss; it is resident twice over)\n"
 	      "  --perf-buffer         use a perf buffer even where the BPF ring buffer exists\n"
 	      "                        (it is used anyway on kernels before 5.8)\n"
@@ -288,6 +298,12 @@ static bool *bool_field(struct options *o, int c)
 		return &o->wait_detach;
 	case OPT_NFT_TRACE:
 		return &o->nft_trace;
+	case OPT_OUTPUT_SKB:
+		return &o->output_skb;
+	case OPT_OUTPUT_SKB_SHINFO:
+		return &o->output_skb_shared_info;
+	case OPT_OUTPUT_SKB_CB:
+		return &o->output_skb_cb;
 	}
 	return NULL;
 }

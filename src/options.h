@@ -11,8 +11,8 @@
 #include "skb_expr_cfg.h"
 
 /*
- * Default ring buffer: 4 MiB. A record is 176 bytes (struct pwru_event and
- * the ring's 8-byte header), so at 100k events/s it holds 240 ms of events,
+ * Default ring buffer: 4 MiB. A record is 216 bytes (struct pwru_event and
+ * the ring's 8-byte header), so at 100k events/s it holds 190 ms of events,
  * the time the reader may be off the CPU without a loss; an idle reader
  * needs a few ms. The kernel maps the data pages twice, so it counts twice
  * in resident memory: 8 MiB of a 20 MiB budget for a whole session. On a
@@ -69,6 +69,10 @@ struct options {
 	const char *skb_expr; /* --filter-skb-expr */
 	const char *skb_meta[PWRU_META_MAX]; /* --output-skb-metadata, in order */
 	unsigned int nr_skb_meta;
+	/* struct dumps after each event (src/skb_dump.h) */
+	bool output_skb;
+	bool output_skb_shared_info;
+	bool output_skb_cb;
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "drop_reason.h"
 #include "netns.h"
 #include "drop_summary.h"
+#include "skb_dump.h"
 
 struct skb_seen {
 	__u64 skb;
@@ -454,6 +455,11 @@ static int event_text(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	}
 	if (c->stack)
 		print_stack_text(c, ev, &b);
+	if (c->skb_dump) {
+		/* libbpf's btf_dump prints to the stream: what comes before goes first */
+		sb_flush(&b);
+		skb_dump__text(c->skb_dump, ev, out);
+	}
 	sb_ch(&b, '\n');
 	sb_flush(&b);
 	return 0;
@@ -628,6 +634,12 @@ static int event_json(struct out_ctx *c, const struct pwru_event *ev, FILE *out)
 	}
 	if (c->stack)
 		json_stack(c, &b);
+	if (c->skb_dump) {
+		struct json_writer w;
+
+		jsonw_init_member(&w, &b);
+		skb_dump__json(c->skb_dump, ev, &w);
+	}
 	SB_LIT(&b, "}\n");
 	sb_flush(&b);
 	return 0;

@@ -19,6 +19,7 @@ struct drop_reasons;
 struct netns_names;
 struct drop_summary;
 struct skb_meta_out;
+struct skb_dump;
 
 #define OUT_STACK_MAX 127
 
@@ -52,6 +53,7 @@ struct out_ctx {
 	struct nf_explain nf;
 	struct nft_rule_info nf_rule;
 	const struct skb_meta_out *skb_meta; /* --output-skb-metadata, or NULL */
+	struct skb_dump *skb_dump; /* --output-skb and friends, or NULL */
 };
 
 int out_ctx__init(struct out_ctx *c, const struct options *o);

@@ -20,7 +20,9 @@ struct pipeline {
 
 static int deliver(struct pipeline *p, const void *data, size_t size)
 {
-	struct pwru_event_nf rec; /* the head, or the whole record with PWRU_F_HAS_NF */
+	/* the head, with PWRU_F_HAS_NF the netfilter part, with PWRU_F_HAS_DUMP all */
+	struct pwru_event_dump rec;
+	size_t need;
 
 	/* perf records may be padded; anything shorter is a layout mismatch */
 	if (size < sizeof(rec.ev)) {
@@ -31,13 +33,14 @@ static int deliver(struct pipeline *p, const void *data, size_t size)
 	if (p->stop)
 		return 0;
 	memcpy(&rec.ev, data, sizeof(rec.ev));
-	if (rec.ev.flags & PWRU_F_HAS_NF) {
-		if (size < sizeof(rec)) {
-			p->short_records++;
-			return 0;
-		}
-		memcpy(&rec, data, sizeof(rec));
+	need = rec.ev.flags & PWRU_F_HAS_DUMP ? sizeof(struct pwru_event_dump) :
+	       rec.ev.flags & PWRU_F_HAS_NF   ? sizeof(struct pwru_event_nf) :
+					       sizeof(rec.ev);
+	if (size < need) {
+		p->short_records++;
+		return 0;
 	}
+	memcpy(&rec, data, need);
 	p->events++;
 	if (p->cb(p->ctx, &rec.ev))
 		p->stop = true;

@@ -37,6 +37,7 @@
 #include "mass_attach.h"
 #include "privilege.h"
 #include "skb_expr.h"
+#include "skb_dump.h"
 
 static volatile sig_atomic_t exiting;
 /* what a stop still waits for, said on a repeated signal; set before use */
@@ -443,11 +444,11 @@ static void stack_cache__free(struct stack_cache *sc)
 static int on_event(void *ctx, const struct pwru_event *ev)
 {
 	struct trace *t = ctx;
-	struct pwru_event_nf rec;
+	struct pwru_event_dump rec; /* the longest record: a dump after the netfilter part */
 
 	/* --nft-trace: the verdict the kernel traced for this drop's flow */
 	if (t->nftr && ev->flags & PWRU_F_HAS_DROP && !(ev->flags & PWRU_F_HAS_NF)) {
-		rec.ev = *ev;
+		memcpy(&rec, ev, ev->flags & PWRU_F_HAS_DUMP ? sizeof(rec) : sizeof(rec.ev));
 		if (nft_trace__match(t->nftr, ev, &rec.nf)) {
 			rec.ev.flags |= PWRU_F_HAS_NF;
 			ev = &rec.ev;
@@ -708,6 +709,42 @@ static int setup_output(struct trace *t)
 	t->out.skb_meta = &t->skb_meta;
 	t->out.drops = drop_summary__new();
 	return t->out.drops ? 0 : -ENOMEM;
+}
+
+/*
+ * --output-skb and friends: the BPF side copies what the BTF that formats
+ * the bytes describes, so both come from it (the kernel's, or --kernel-btf).
+ * Before any backend loads: the sizes go into CFG.
+ */
+static int setup_skb_dump(struct trace *t)
+{
+	const struct options *o = t->o;
+	struct skb_dump_opts so = {
+		.skb = o->output_skb,
+		.shinfo = o->output_skb_shared_info,
+		.cb = o->output_skb_cb,
+		.btf_name = o->kernel_btf ?: "/sys/kernel/btf/vmlinux",
+	};
+	const char *opt = so.skb ? "--output-skb" : so.shinfo ? "--output-skb-shared-info" :
+								"--output-skb-cb";
+	char msg[512];
+	int err;
+
+	if (!so.skb && !so.shinfo && !so.cb)
+		return 0;
+	if (!t->run.btf) {
+		fprintf(stderr, "pwru: %s: the dump is formatted from the kernel's BTF, and this "
+				"kernel has none: pass --kernel-btf FILE\n", opt);
+		t->exit_code = 2;
+		return -EINVAL;
+	}
+	err = skb_dump__new(t->run.btf, &so, &t->run.cfg, &t->out.skb_dump, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "pwru: %s\n", msg);
+		if (err == -EINVAL)
+			t->exit_code = 2;
+	}
+	return err;
 }
 
 static void bind_names(struct trace *t)
@@ -1036,6 +1073,7 @@ static void trace__free(struct trace *t)
 	drop_summary__free(t->out.drops);
 	nft_rules__free(t->rules);
 	stop_rule_broker(t);
+	skb_dump__free(t->out.skb_dump);
 	out_ctx__free(&t->out);
 	skb_funcs__free(&t->run.funcs);
 	btf__free(t->run.btf);
@@ -1203,6 +1241,7 @@ int trace__run(const struct options *o)
 	err = prepare(&t);
 	if (!err)
 		err = setup_output(&t);
+	err = err ?: setup_skb_dump(&t);
 	if (err)
 		goto out;
 	catch_signals();

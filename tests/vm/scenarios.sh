@@ -520,6 +520,7 @@ fentry_refused_line
 auto_cell
 "$VM_DIR/track.sh" "$KERNEL" $USABLE
 "$VM_DIR/skb_expr.sh" "$KERNEL" $USABLE
+"$VM_DIR/skb_dump.sh" "$KERNEL" $USABLE
 "$VM_DIR/privilege.sh" "$KERNEL" || echo "RESULT $KERNEL priv FAIL 0 tests/vm/privilege.sh exited $?"
 # shellcheck source=tests/vm/netfilter.sh
 . "$VM_DIR/netfilter.sh"

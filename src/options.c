@@ -291,6 +291,20 @@ static int parse_bool(int c, const char *arg, bool *v, char *err, size_t len)
 		    arg);
 }
 
+bool options__json_early(int argc, char **argv)
+{
+	bool on = false, v;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--output-json"))
+			on = true;
+		else if (!strncmp(argv[i], "--output-json=", 14) &&
+			 !parse_bool(OPT_OUTPUT_JSON, argv[i] + 14, &v, NULL, 0))
+			on = v;
+	}
+	return on;
+}
+
 /* Module names as /sys/kernel/btf lists them: no path separators, none empty. */
 static int check_kmods(const char *s, char *err, size_t len)
 {

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one reporter of user-facing errors, after bpftool's p_err(). As text,
+ * each error is a line "pwru: MESSAGE" on stderr, at once. Under
+ * --output-json the errors of a run are held and, when pwru exits, written
+ * through the JSON writer as one object on one line of stderr:
+ *
+ *	{"error":"MESSAGE","exit":N}
+ *
+ * MESSAGE is the text line without its "pwru: " prefix; two or more errors
+ * are joined with "; " in the order they came. N is pwru's exit code (2 bad
+ * input, 1 cannot trace). Notices and warnings stay text lines.
+ */
+#ifndef PWRU_PERR_H
+#define PWRU_PERR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Errors as JSON from now on (on) or as text lines (off, the default). */
+void perr__set_json(bool on);
+void perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The end of a run that exits rc: under JSON, the object for what was held
+ * (if rc is 0 and nothing was held, nothing). Returns rc.
+ */
+int perr__exit(int rc);
+/* The object for message and exit code rc, as perr__exit() writes it. */
+void perr__write_json(FILE *out, const char *message, int rc);
+
+#endif /* PWRU_PERR_H */

@@ -10,6 +10,12 @@
 static char held[4096];
 static size_t held_len;
 static bool as_json;
+static FILE *stream; /* NULL: stderr */
+
+void perr__set_stream(FILE *out)
+{
+	stream = out;
+}
 
 void perr__set_json(bool on)
 {
@@ -23,9 +29,9 @@ void perr(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (!as_json) {
-		fputs("pwru: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		fputs("pwru: ", stream ?: stderr);
+		vfprintf(stream ?: stderr, fmt, ap);
+		fputc('\n', stream ?: stderr);
 	} else if (held_len < sizeof(held) - 1) {
 		if (held_len)
 			held_len += snprintf(held + held_len, sizeof(held) - held_len, "; ");
@@ -55,7 +61,7 @@ void perr__write_json(FILE *out, const char *message, int rc)
 int perr__exit(int rc)
 {
 	if (as_json && (rc || held_len))
-		perr__write_json(stderr, held_len ? held : "failed", rc);
+		perr__write_json(stream ?: stderr, held_len ? held : "failed", rc);
 	held_len = 0;
 	return rc;
 }

@@ -8,8 +8,11 @@
  *	{"error":"MESSAGE","exit":N}
  *
  * MESSAGE is the text line without its "pwru: " prefix; two or more errors
- * are joined with "; " in the order they came. N is pwru's exit code (2 bad
- * input, 1 cannot trace). Notices and warnings stay text lines.
+ * are joined with "; " in the order they came (cut at 4 KiB). N is pwru's
+ * exit code (2 bad input, 1 cannot trace). An exit other than 0 with no
+ * error reported says "failed"; errors a run recovered from (auto mode
+ * falling back to the next backend) come with "exit":0. Notices and
+ * warnings stay text lines.
  */
 #ifndef PWRU_PERR_H
 #define PWRU_PERR_H
@@ -19,6 +22,8 @@
 
 /* Errors as JSON from now on (on) or as text lines (off, the default). */
 void perr__set_json(bool on);
+/* Where errors go: NULL for stderr (the unit tests pass a memstream). */
+void perr__set_stream(FILE *out);
 void perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * The end of a run that exits rc: under JSON, the object for what was held

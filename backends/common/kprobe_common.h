@@ -40,4 +40,37 @@ int kp_pmu_type(void);
 /* A perf kprobe event on sym through the kprobe PMU: the fd or a negative errno. */
 int kp_pmu_open(int pmu_type, const char *sym);
 
+/*
+ * The kprobe backends' open: *skelp = PWRU_SKEL_OPEN(type, r, b), then
+ * configure (an expression on *skelp), then load with the netfilter
+ * programs of kind in np; if that load fails, all over once more without
+ * them: the extra programs must never cost the trace. 0 or a negative
+ * errno; *skelp is NULL after a failed open.
+ */
+#define KP_SKEL_OPEN_LOAD(type, skelp, np, kind, r, b, configure)                        \
+	({                                                                               \
+		int __err = 0;                                                           \
+												 \
+		for (bool __nf = true;; __nf = false) {                                  \
+			*(skelp) = PWRU_SKEL_OPEN(type, r, b);                           \
+			if (!*(skelp)) {                                                 \
+				__err = -errno;                                          \
+				break;                                                   \
+			}                                                                \
+			configure;                                                       \
+			if (__nf)                                                        \
+				__nf = nf_probes__prepare(                               \
+					np, (*(skelp))->obj, r, kind,                    \
+					(bool *)&(*(skelp))->rodata->NF_XT_PRIV_FIRST); \
+			else                                                             \
+				nf_probes__off(np, (*(skelp))->obj, kind, __err);        \
+			__err = pwru_skel__load((*(skelp))->skeleton, b);                \
+			if (!__err || !__nf)                                             \
+				break;                                                   \
+			type##__destroy(*(skelp));                                       \
+			*(skelp) = NULL;                                                 \
+		}                                                                        \
+		__err;                                                                   \
+	})
+
 #endif /* PWRU_KPROBE_COMMON_H */

@@ -52,12 +52,6 @@ struct fentry_backend {
 	int nf_err;
 };
 
-/* in the order of enum NF_P_* (nf_probe.h) */
-#define nf_progs(skel)                                                                  \
-	((struct bpf_program *const[NF_P__COUNT]){                                      \
-		(skel)->progs.fentry_nft_do_chain, (skel)->progs.fentry_nft_immediate_eval, \
-		(skel)->progs.fentry_ipt_do_table, (skel)->progs.fentry_ip6t_do_table })
-
 /* Next function at or after *from that uses template t, vmlinux first. */
 static int next_target(const struct skb_funcs *fs, int t, size_t from)
 {
@@ -84,9 +78,9 @@ static int load_templates(struct backend *b, struct pwru_run *r, const int *targ
 		return -errno;
 	fb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
 	if (fb->nf_off)
-		nf_probes__off(&fb->nf, nf_progs(fb->skel), fb->nf_err);
+		nf_probes__off(&fb->nf, fb->skel->obj, NF_ATTACH_FENTRY, fb->nf_err);
 	else
-		nf_probes__prepare(&fb->nf, nf_progs(fb->skel), r, NF_ATTACH_FENTRY,
+		nf_probes__prepare(&fb->nf, fb->skel->obj, r, NF_ATTACH_FENTRY,
 				   (bool *)&fb->skel->rodata->NF_XT_PRIV_FIRST);
 	for (int t = 0; t < KP_T__COUNT; t++) {
 		struct bpf_program *p = kp_template_prog(fb->skel->obj, "fentry", t);

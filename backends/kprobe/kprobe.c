@@ -43,12 +43,6 @@ struct kprobe_backend {
 	struct nf_probes nf;
 };
 
-/* in the order of enum NF_P_* (nf_probe.h) */
-#define nf_progs(skel)                                                                  \
-	((struct bpf_program *const[NF_P__COUNT]){                                      \
-		(skel)->progs.kprobe_nft_do_chain, (skel)->progs.kprobe_nft_immediate_eval, \
-		(skel)->progs.kprobe_ipt_do_table, (skel)->progs.kprobe_ip6t_do_table })
-
 /* One function: a perf kprobe event with the template attached. Threads. */
 static void attach_job(size_t i, void *arg)
 {
@@ -107,7 +101,6 @@ static void kprobe_configure(struct kprobe_bpf *skel, const struct pwru_run *r, 
 static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 {
 	struct kprobe_backend *kb;
-	int err = 0;
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
@@ -119,23 +112,8 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 	if (kb->pmu_type < 0)
 		return kb->pmu_type;
 	kb->cookie = kprobe_cookie(r);
-	/* twice at most: the extra netfilter programs must never cost the trace */
-	for (bool nf = true;; nf = false) {
-		kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
-		if (!kb->skel)
-			return -errno;
-		kprobe_configure(kb->skel, r, kb->cookie);
-		if (nf)
-			nf = nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE,
-						(bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
-		else
-			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
-		err = pwru_skel__load(kb->skel->skeleton, b);
-		if (!err || !nf)
-			return err;
-		kprobe_bpf__destroy(kb->skel);
-		kb->skel = NULL;
-	}
+	return KP_SKEL_OPEN_LOAD(kprobe_bpf, &kb->skel, &kb->nf, NF_ATTACH_KPROBE, r, b,
+				 kprobe_configure(kb->skel, r, kb->cookie));
 }
 
 static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)

@@ -56,16 +56,9 @@ static void kmulti_configure(struct kprobe_multi_bpf *skel)
 	skel->rodata->HAS_FUNC_IP = true;
 }
 
-/* in the order of enum NF_P_* (nf_probe.h) */
-#define nf_progs(skel)                                                                  \
-	((struct bpf_program *const[NF_P__COUNT]){                                      \
-		(skel)->progs.kmulti_nft_do_chain, (skel)->progs.kmulti_nft_immediate_eval, \
-		(skel)->progs.kmulti_ipt_do_table, (skel)->progs.kmulti_ip6t_do_table })
-
 static int kmulti_open(struct backend *b, struct pwru_run *r)
 {
 	struct kmulti_backend *kb;
-	int err = 0;
 
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
@@ -78,24 +71,8 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 	kb->sim_no_addrs = getenv("PWRU_KMULTI_REJECT_ADDRS") != NULL;
 	if (getenv("PWRU_KMULTI_MAX_BATCH"))
 		kb->sim_max_batch = strtoul(getenv("PWRU_KMULTI_MAX_BATCH"), NULL, 10);
-	/* twice at most: the extra netfilter programs must never cost the trace */
-	for (bool nf = true;; nf = false) {
-		kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
-		if (!kb->skel)
-			return -errno;
-		kmulti_configure(kb->skel);
-		if (nf)
-			nf = nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r,
-						NF_ATTACH_KPROBE_MULTI,
-						(bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
-		else
-			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
-		err = pwru_skel__load(kb->skel->skeleton, b);
-		if (!err || !nf)
-			return err;
-		kprobe_multi_bpf__destroy(kb->skel);
-		kb->skel = NULL;
-	}
+	return KP_SKEL_OPEN_LOAD(kprobe_multi_bpf, &kb->skel, &kb->nf, NF_ATTACH_KPROBE_MULTI, r, b,
+				 kmulti_configure(kb->skel));
 }
 
 static int keep_link(struct kmulti_backend *kb, struct bpf_link *link)

@@ -89,6 +89,14 @@ struct backend {
 	struct attach_stats stats;
 };
 
+/* One errno's explanation of a failed probe (backend_ops.why). */
+struct be_why {
+	int err[2]; /* the positive errnos it explains; err[1] 0 for one */
+	const char *brief; /* may hold one %s: the errno's name */
+	const char *lng; /* likewise */
+	const char *remedy; /* static, or NULL */
+};
+
 /*
  * A backend: what it needs from the kernel (read by probe-detect's decisions,
  * auto mode and `pwru check`, none of which names a backend) and how it runs.
@@ -115,12 +123,17 @@ struct backend_ops {
 	 */
 	bool perf_event;
 	/*
-	 * Its probe failed with err (positive errno; or needs_vmlinux_btf is
-	 * unmet): a short phrase for verdicts, a sentence for the report, a
-	 * static remedy or NULL.
+	 * Why its probe failed with err (positive errno; or needs_vmlinux_btf
+	 * is unmet), as a short phrase for verdicts, a sentence for the report
+	 * and a static remedy or NULL (probe-detect/decide.c asks in this
+	 * order): explain(), if set and it returns true, for what the facts
+	 * decide (config, sysctl); EPERM and EACCES as for every probe; the
+	 * row of why[] for err; else "<what> probe failed (E)".
 	 */
-	void (*explain)(const struct features *f, int err, char *brief, size_t blen, char *lng,
+	bool (*explain)(const struct features *f, int err, char *brief, size_t blen, char *lng,
 			size_t llen, const char **remedy);
+	const struct be_why *why; /* ends with a row whose err[0] is 0 */
+	const char *what; /* its name in those words: "kprobe.multi", "raw tracepoint" */
 	/* Load probes skipped: does the kernel config vouch for it? */
 	bool (*assumed_from_config)(const struct features *f);
 	/* Optional: adjust the BPF side's copy of the config after open (r->cfg stays as is). */

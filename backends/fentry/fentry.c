@@ -334,51 +334,38 @@ static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
 	"use a kernel built with CONFIG_DEBUG_INFO_BTF=y; --kernel-btf cannot stand in "    \
 	"for fentry, which attaches by the kernel's own BTF ids"
 
-static void explain_fentry(const struct features *f, int err, char *brief, size_t blen,
+/* fentry attaches by the kernel's own BTF ids: without them nothing else matters */
+static bool explain_fentry(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
-	char eb[24];
-
-	if (feat__val(f, FEAT_BTF_VMLINUX) != 1) {
-		snprintf(brief, blen, "no vmlinux BTF");
-		snprintf(lng, llen,
-			 "no /sys/kernel/btf/vmlinux: fentry attaches by the kernel's own BTF "
-			 "ids, an external BTF file cannot replace it");
-		*remedy = REM_VMLINUX_BTF;
-		return;
-	}
-	if (feat__explain_eperm(f, "fentry", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EOPNOTSUPP:
-	case ENOTSUPP:
-		snprintf(brief, blen, "no BPF trampoline (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "fentry attach failed (%s): no BPF trampoline on this kernel or arch "
-			 "(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS not set?)",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = "use kprobe-multi or kprobe; pwru falls back by itself";
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "fentry unknown to this kernel (EINVAL, needs 5.5+)");
-		snprintf(lng, llen,
-			 "BPF_PROG_TYPE_TRACING/BPF_TRACE_FENTRY rejected (EINVAL): BPF "
-			 "trampolines came in Linux 5.5 and this kernel has no backport");
-		*remedy = "use a 5.5+ kernel, or the kprobe backend";
-		break;
-	case ENOENT:
-	case ESRCH:
-		snprintf(brief, blen, "no probe target in vmlinux BTF (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "none of the harmless functions pwru probes with is in vmlinux BTF "
-			 "(%s); fentry itself may still work",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = "report this kernel to pwru; use --probe-backend to force another";
-		break;
-	default:
-		feat__explain_failed("fentry", err, brief, blen, lng, llen, remedy);
-	}
+	if (feat__val(f, FEAT_BTF_VMLINUX) == 1)
+		return false;
+	snprintf(brief, blen, "no vmlinux BTF");
+	snprintf(lng, llen,
+		 "no /sys/kernel/btf/vmlinux: fentry attaches by the kernel's own BTF "
+		 "ids, an external BTF file cannot replace it");
+	*remedy = REM_VMLINUX_BTF;
+	return true;
 }
+
+static const struct be_why fentry_why[] = {
+	{ { EOPNOTSUPP, ENOTSUPP },
+	  "no BPF trampoline (%s)",
+	  "fentry attach failed (%s): no BPF trampoline on this kernel or arch "
+	  "(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS not set?)",
+	  "use kprobe-multi or kprobe; pwru falls back by itself" },
+	{ { EINVAL },
+	  "fentry unknown to this kernel (EINVAL, needs 5.5+)",
+	  "BPF_PROG_TYPE_TRACING/BPF_TRACE_FENTRY rejected (EINVAL): BPF "
+	  "trampolines came in Linux 5.5 and this kernel has no backport",
+	  "use a 5.5+ kernel, or the kprobe backend" },
+	{ { ENOENT, ESRCH },
+	  "no probe target in vmlinux BTF (%s)",
+	  "none of the harmless functions pwru probes with is in vmlinux BTF "
+	  "(%s); fentry itself may still work",
+	  "report this kernel to pwru; use --probe-backend to force another" },
+	{},
+};
 
 /* Load probes skipped: what the kernel config must say. */
 static bool fentry_assumed(const struct features *f)
@@ -395,6 +382,8 @@ const struct backend_ops fentry_backend_ops = {
 	.needs_vmlinux_btf = true,
 	.needs_funcs = true,
 	.explain = explain_fentry,
+	.why = fentry_why,
+	.what = "fentry",
 	.assumed_from_config = fentry_assumed,
 	.open = fentry_open,
 	.attach = fentry_attach,

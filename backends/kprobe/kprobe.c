@@ -241,7 +241,7 @@ static void explain_no_kprobes(const struct features *f, int err, char *brief, s
 		 feat__ename(err, eb, sizeof(eb)), l);
 }
 
-static void explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
+static bool explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
 	char eb[24];
@@ -254,37 +254,33 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 			 f->perf_paranoid);
 		*remedy = "sysctl kernel.perf_event_paranoid=2, or add CAP_SYS_ADMIN; fentry and "
 			  "tracepoint need neither";
-		return;
+		return true;
 	}
-	if (feat__explain_eperm(f, "kprobe", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case ENOENT:
-	case ENODEV:
-		if (feat__val(f, FEAT_KPROBE_PMU) == 1) {
-			snprintf(brief, blen, "probe function not found (%s)",
-				 feat__ename(err, eb, sizeof(eb)));
-			snprintf(lng, llen,
-				 "kprobes exist but the probe function could not be "
-				 "resolved (%s)",
-				 feat__ename(err, eb, sizeof(eb)));
-			*remedy = NULL;
-			break;
-		}
-		explain_no_kprobes(f, err, brief, blen, lng, llen);
-		*remedy = REM_KPROBES;
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "pwru's kprobe program rejected (EINVAL)");
+	if (err != ENOENT && err != ENODEV)
+		return false;
+	if (feat__val(f, FEAT_KPROBE_PMU) == 1) {
+		snprintf(brief, blen, "probe function not found (%s)",
+			 feat__ename(err, eb, sizeof(eb)));
 		snprintf(lng, llen,
-			 "pwru's kprobe template was rejected at load or attach (EINVAL): the "
-			 "verifier's line says why; CONFIG_BPF_EVENTS not set?");
-		*remedy = "use a kernel with CONFIG_BPF_EVENTS=y";
-		break;
-	default:
-		feat__explain_failed("kprobe", err, brief, blen, lng, llen, remedy);
+			 "kprobes exist but the probe function could not be "
+			 "resolved (%s)",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+		return true;
 	}
+	explain_no_kprobes(f, err, brief, blen, lng, llen);
+	*remedy = REM_KPROBES;
+	return true;
 }
+
+static const struct be_why kprobe_why[] = {
+	{ { EINVAL },
+	  "pwru's kprobe program rejected (EINVAL)",
+	  "pwru's kprobe template was rejected at load or attach (EINVAL): the "
+	  "verifier's line says why; CONFIG_BPF_EVENTS not set?",
+	  "use a kernel with CONFIG_BPF_EVENTS=y" },
+	{},
+};
 
 /* Load probes skipped: what the kernel config must say. */
 static bool kprobe_assumed(const struct features *f)
@@ -301,6 +297,8 @@ const struct backend_ops kprobe_backend_ops = {
 	.probe_load = kprobe_probe_load,
 	.needs_funcs = true,
 	.explain = explain_kprobe,
+	.why = kprobe_why,
+	.what = "kprobe",
 	.assumed_from_config = kprobe_assumed,
 	.open = kprobe_backend_open,
 	.attach = kprobe_backend_attach,

@@ -332,44 +332,37 @@ static int kmulti_probe_load(const struct pwru_run *r, struct be_probe *p)
 	"use a kernel with CONFIG_FPROBE=y (6.1+ distro kernels often lack it); pwru "      \
 	"falls back to kprobe or tracepoint"
 
-static void explain_kmulti(const struct features *f, int err, char *brief, size_t blen,
+/* No CONFIG_FPROBE, and whether the config says so too */
+static bool explain_kmulti(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
 	char eb[24];
 
-	if (feat__explain_eperm(f, "kprobe.multi", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EOPNOTSUPP:
-	case ENOTSUPP:
-		snprintf(brief, blen, "no CONFIG_FPROBE");
-		snprintf(lng, llen,
-			 "kprobe.multi link create failed (%s): kernel built without "
-			 "CONFIG_FPROBE%s",
-			 feat__ename(err, eb, sizeof(eb)),
-			 feat__val(f, FEAT_CFG_FPROBE) == 0 ? " (the config agrees)" : "");
-		*remedy = REM_FPROBE;
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "kprobe.multi unknown to this kernel (needs 5.18+)");
-		snprintf(lng, llen,
-			 "BPF_TRACE_KPROBE_MULTI rejected (EINVAL): kprobe.multi links came in "
-			 "Linux 5.18");
-		*remedy = "use a 5.18+ kernel with CONFIG_FPROBE=y; pwru falls back by itself";
-		break;
-	case ENOENT:
-	case ESRCH:
-		snprintf(brief, blen, "probe symbol not attachable (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "kprobe.multi could not resolve the probe symbol (%s): not in "
-			 "available_filter_functions",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-		break;
-	default:
-		feat__explain_failed("kprobe.multi", err, brief, blen, lng, llen, remedy);
-	}
+	if (err != EOPNOTSUPP && err != ENOTSUPP)
+		return false;
+	snprintf(brief, blen, "no CONFIG_FPROBE");
+	snprintf(lng, llen,
+		 "kprobe.multi link create failed (%s): kernel built without "
+		 "CONFIG_FPROBE%s",
+		 feat__ename(err, eb, sizeof(eb)),
+		 feat__val(f, FEAT_CFG_FPROBE) == 0 ? " (the config agrees)" : "");
+	*remedy = REM_FPROBE;
+	return true;
 }
+
+static const struct be_why kmulti_why[] = {
+	{ { EINVAL },
+	  "kprobe.multi unknown to this kernel (needs 5.18+)",
+	  "BPF_TRACE_KPROBE_MULTI rejected (EINVAL): kprobe.multi links came in "
+	  "Linux 5.18",
+	  "use a 5.18+ kernel with CONFIG_FPROBE=y; pwru falls back by itself" },
+	{ { ENOENT, ESRCH },
+	  "probe symbol not attachable (%s)",
+	  "kprobe.multi could not resolve the probe symbol (%s): not in "
+	  "available_filter_functions",
+	  NULL },
+	{},
+};
 
 /* Load probes skipped: what the kernel config must say. */
 static bool kmulti_assumed(const struct features *f)
@@ -386,6 +379,8 @@ const struct backend_ops kprobe_multi_backend_ops = {
 	.probe_load = kmulti_probe_load,
 	.needs_funcs = true,
 	.explain = explain_kmulti,
+	.why = kmulti_why,
+	.what = "kprobe.multi",
 	.assumed_from_config = kmulti_assumed,
 	.open = kmulti_open,
 	.attach = kmulti_attach,

@@ -213,30 +213,19 @@ static int tp_probe_load(const struct pwru_run *r, struct be_probe *p)
 	return err;
 }
 
-static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
-			  char *lng, size_t llen, const char **remedy)
-{
-	if (feat__explain_eperm(f, "raw tracepoint", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EINVAL:
-		snprintf(brief, blen, "pwru's raw tracepoint program rejected (EINVAL)");
-		snprintf(lng, llen,
-			 "the kernel rejected pwru's raw tracepoint template (EINVAL); the "
-			 "verifier's line says why");
-		*remedy = "report this kernel and the verifier line to pwru; use another backend";
-		break;
-	case ENOENT:
-		snprintf(brief, blen, "tracepoint " PROBE_TP " not found");
-		snprintf(lng, llen,
-			 "raw tracepoint " PROBE_TP " not found (ENOENT): kernel without "
-			 "CONFIG_NET tracepoints?");
-		*remedy = NULL;
-		break;
-	default:
-		feat__explain_failed("raw tracepoint", err, brief, blen, lng, llen, remedy);
-	}
-}
+static const struct be_why rawtp_why[] = {
+	{ { EINVAL },
+	  "pwru's raw tracepoint program rejected (EINVAL)",
+	  "the kernel rejected pwru's raw tracepoint template (EINVAL); the "
+	  "verifier's line says why",
+	  "report this kernel and the verifier line to pwru; use another backend" },
+	{ { ENOENT },
+	  "tracepoint " PROBE_TP " not found",
+	  "raw tracepoint " PROBE_TP " not found (ENOENT): kernel without "
+	  "CONFIG_NET tracepoints?",
+	  NULL },
+	{},
+};
 
 /* Load probes skipped: what the kernel config must say. */
 static bool tp_assumed(const struct features *f)
@@ -250,7 +239,8 @@ const struct backend_ops tracepoint_backend_ops = {
 	.id = PWRU_BE_TRACEPOINT,
 	.probe = FEAT_PROBE_RAW_TP,
 	.probe_load = tp_probe_load,
-	.explain = explain_rawtp,
+	.why = rawtp_why,
+	.what = "raw tracepoint",
 	.assumed_from_config = tp_assumed,
 	.tune_cfg = tp_tune_cfg,
 	.open = tp_open,

@@ -89,6 +89,8 @@ struct backend {
 	struct attach_stats stats;
 };
 
+#define PWRU_FEAT_BIT(id) (1ULL << (id))
+
 /* One errno's explanation of a failed probe (backend_ops.why). */
 struct be_why {
 	int err[2]; /* the positive errnos it explains; err[1] 0 for one */
@@ -134,8 +136,11 @@ struct backend_ops {
 			size_t llen, const char **remedy);
 	const struct be_why *why; /* ends with a row whose err[0] is 0 */
 	const char *what; /* its name in those words: "kprobe.multi", "raw tracepoint" */
-	/* Load probes skipped: does the kernel config vouch for it? */
-	bool (*assumed_from_config)(const struct features *f);
+	/*
+	 * Load probes skipped: the kernel config vouches for it when every
+	 * feature in this set (PWRU_FEAT_BIT(enum feat_id)) is 1; 0 never does.
+	 */
+	unsigned long long assumed_from_config;
 	/* Optional: adjust the BPF side's copy of the config after open (r->cfg stays as is). */
 	void (*tune_cfg)(const struct backend *b, struct pwru_cfg *cfg);
 	int (*open)(struct backend *b, struct pwru_run *r); /* open, configure, load */

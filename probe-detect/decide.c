@@ -410,6 +410,17 @@ static bool has_any_btf(const struct features *f)
 	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1 ||
 	       val(f, FEAT_BTF_PINNED) == 1;
 }
+_Static_assert(FEAT__COUNT <= 64, "backend_ops.assumed_from_config is a 64-bit set");
+
+/* Load probes skipped: does every feature in need say 1 (a backend's config)? */
+static bool config_vouches(const struct features *f, unsigned long long need)
+{
+	for (int id = 0; id < FEAT__COUNT; id++)
+		if (need & PWRU_FEAT_BIT(id) && val(f, id) != 1)
+			return false;
+	return need != 0;
+}
+
 
 bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		      size_t why_len, const char **remedy)
@@ -458,7 +469,7 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		snprintf(why, why_len, "%s; tried at run time if needed", p->detail);
 		goto out;
 	}
-	if (p->val < 0 && !(ops->assumed_from_config && ops->assumed_from_config(f))) {
+	if (p->val < 0 && !config_vouches(f, ops->assumed_from_config)) {
 		snprintf(why, why_len, "not probed and the kernel config does not vouch for it");
 		rem = "run pwru check without skipping load probes";
 		goto out;

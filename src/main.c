@@ -39,6 +39,8 @@ static int run_check(const struct options *o)
 	/* below the floor the report says why at length; stderr gets the one line */
 	if (rc >= 0 && !features__supported(f, why, sizeof(why)))
 		perr("%s", why);
+	else if (rc == 1 && features__pick(f, why, sizeof(why)) < 0)
+		perr__exit_reason("auto would use: %s", why);
 	features__free(f);
 	if (rc < 0) {
 		perr("check: cannot write the report: %s", strerror(-rc));

@@ -11,6 +11,7 @@ static char held[4096];
 static size_t held_len;
 static bool as_json;
 static FILE *stream; /* NULL: stderr */
+static char reason[1024]; /* perr__exit_reason() */
 
 void perr__set_stream(FILE *out)
 {
@@ -45,6 +46,15 @@ void perr(const char *fmt, ...)
 	va_end(ap);
 }
 
+void perr__exit_reason(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+}
+
 void perr__write_json(FILE *out, const char *message, int rc)
 {
 	struct json_writer w;
@@ -61,7 +71,9 @@ void perr__write_json(FILE *out, const char *message, int rc)
 int perr__exit(int rc)
 {
 	if (as_json && (rc || held_len))
-		perr__write_json(stream ?: stderr, held_len ? held : "failed", rc);
+		perr__write_json(stream ?: stderr,
+				 held_len ? held : reason[0] ? reason : "failed", rc);
 	held_len = 0;
+	reason[0] = '\0';
 	return rc;
 }

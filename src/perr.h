@@ -10,7 +10,7 @@
  * MESSAGE is the text line without its "pwru: " prefix; two or more errors
  * are joined with "; " in the order they came (cut at 4 KiB). N is pwru's
  * exit code (2 bad input, 1 cannot trace). An exit other than 0 with no
- * error reported says "failed"; errors a run recovered from (auto mode
+ * error reported says perr__exit_reason()'s words, else "failed"; errors a run recovered from (auto mode
  * falling back to the next backend) come with "exit":0. Notices and
  * warnings stay text lines.
  */
@@ -25,6 +25,11 @@ void perr__set_json(bool on);
 /* Where errors go: NULL for stderr (the unit tests pass a memstream). */
 void perr__set_stream(FILE *out);
 void perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Under JSON, the words for an exit other than 0 when no error is reported
+ * (the text output says it elsewhere: pwru check's report). Text: unused.
+ */
+void perr__exit_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * The end of a run that exits rc: under JSON, the object for what was held
  * (if rc is 0 and nothing was held, nothing). Returns rc.

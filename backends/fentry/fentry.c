@@ -367,12 +367,6 @@ static const struct be_why fentry_why[] = {
 	{},
 };
 
-/* Load probes skipped: what the kernel config must say. */
-static bool fentry_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_DIRECT_CALLS) == 1 && feat__val(f, FEAT_BTF_VMLINUX) == 1;
-}
-
 const struct backend_ops fentry_backend_ops = {
 	.name = "fentry",
 	.caps = PWRU_CAPS_BPF,
@@ -384,7 +378,8 @@ const struct backend_ops fentry_backend_ops = {
 	.explain = explain_fentry,
 	.why = fentry_why,
 	.what = "fentry",
-	.assumed_from_config = fentry_assumed,
+	/* load probes skipped: what the kernel config must say */
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_DIRECT_CALLS) | PWRU_FEAT_BIT(FEAT_BTF_VMLINUX),
 	.open = fentry_open,
 	.attach = fentry_attach,
 	.close = fentry_close,

@@ -282,12 +282,6 @@ static const struct be_why kprobe_why[] = {
 	{},
 };
 
-/* Load probes skipped: what the kernel config must say. */
-static bool kprobe_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_KPROBES) == 1 && feat__val(f, FEAT_CFG_BPF_EVENTS) == 1;
-}
-
 const struct backend_ops kprobe_backend_ops = {
 	.name = "kprobe",
 	.caps = PWRU_CAPS_BPF,
@@ -299,7 +293,8 @@ const struct backend_ops kprobe_backend_ops = {
 	.explain = explain_kprobe,
 	.why = kprobe_why,
 	.what = "kprobe",
-	.assumed_from_config = kprobe_assumed,
+	/* load probes skipped: what the kernel config must say */
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_KPROBES) | PWRU_FEAT_BIT(FEAT_CFG_BPF_EVENTS),
 	.open = kprobe_backend_open,
 	.attach = kprobe_backend_attach,
 	.close = kprobe_backend_close,

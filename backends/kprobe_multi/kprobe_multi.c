@@ -364,12 +364,6 @@ static const struct be_why kmulti_why[] = {
 	{},
 };
 
-/* Load probes skipped: what the kernel config must say. */
-static bool kmulti_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_FPROBE) == 1;
-}
-
 const struct backend_ops kprobe_multi_backend_ops = {
 	.name = "kprobe-multi",
 	.caps = PWRU_CAPS_BPF,
@@ -381,7 +375,8 @@ const struct backend_ops kprobe_multi_backend_ops = {
 	.explain = explain_kmulti,
 	.why = kmulti_why,
 	.what = "kprobe.multi",
-	.assumed_from_config = kmulti_assumed,
+	/* load probes skipped: what the kernel config must say */
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_FPROBE),
 	.open = kmulti_open,
 	.attach = kmulti_attach,
 	.close = kmulti_close,

@@ -227,12 +227,6 @@ static const struct be_why rawtp_why[] = {
 	{},
 };
 
-/* Load probes skipped: what the kernel config must say. */
-static bool tp_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_BPF_EVENTS) == 1;
-}
-
 const struct backend_ops tracepoint_backend_ops = {
 	.name = "tracepoint",
 	.caps = PWRU_CAPS_BPF,
@@ -241,7 +235,8 @@ const struct backend_ops tracepoint_backend_ops = {
 	.probe_load = tp_probe_load,
 	.why = rawtp_why,
 	.what = "raw tracepoint",
-	.assumed_from_config = tp_assumed,
+	/* load probes skipped: what the kernel config must say */
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_BPF_EVENTS),
 	.tune_cfg = tp_tune_cfg,
 	.open = tp_open,
 	.attach = tp_attach,

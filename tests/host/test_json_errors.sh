@@ -54,4 +54,10 @@ expect_json_error 1 "$floor" check --output-json
 unset PWRU_TEST_PROFILE
 # the report itself still goes to stdout
 grep -q '"supported": false' "$TMP/stdout" || fail "check --output-json below the floor: no report on stdout"
+# no backend usable (a fixture without BTF): the text report's verdict is the object's words
+export PWRU_TEST_PROFILE=tests/unit/profiles/nobtf-5.15.profile
+auto=$("$PWRU" check 2>/dev/null | sed -n 's/^auto would use: //p') || true
+[ -n "$auto" ] || fail "pwru check (no BTF fixture): no 'auto would use' line"
+expect_json_error 1 "auto would use: $auto" check --output-json
+unset PWRU_TEST_PROFILE
 echo "test_json_errors: ok"

@@ -74,6 +74,24 @@ START_TEST(json_exit_without_error)
 }
 END_TEST
 
+START_TEST(json_exit_reason)
+{
+	perr__exit_reason("auto would use: %s", "none (x)");
+	perr__exit(1);
+	ck_assert_str_eq(got(), ""); /* text: the report said it */
+	perr__set_json(true);
+	perr__exit_reason("auto would use: %s", "none (x)");
+	perr__exit(1);
+	ck_assert_str_eq(got(), "{\"error\":\"auto would use: none (x)\",\"exit\":1}\n");
+	/* an error reported wins over the reason */
+	perr__exit_reason("auto would use: %s", "none (x)");
+	perr("check: probing the kernel failed");
+	perr__exit(1);
+	ck_assert_str_eq(got(), "{\"error\":\"auto would use: none (x)\",\"exit\":1}\n"
+				"{\"error\":\"check: probing the kernel failed\",\"exit\":1}\n");
+}
+END_TEST
+
 START_TEST(json_recovered_error)
 {
 	perr__set_json(true);
@@ -148,6 +166,7 @@ static Suite *perr_suite(void)
 	tcase_add_test(tc, json_held_until_exit);
 	tcase_add_test(tc, json_joins_errors);
 	tcase_add_test(tc, json_exit_without_error);
+	tcase_add_test(tc, json_exit_reason);
 	tcase_add_test(tc, json_recovered_error);
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, json_cut_stays_one_object);

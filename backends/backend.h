@@ -151,6 +151,12 @@ struct backend_ops {
 /* The row of table.h, or NULL for an id out of range. */
 const struct backend_ops *backend_ops_get(enum pwru_backend be);
 
+/*
+ * For an open: b->priv = size zeroed bytes (the backend's state, which its
+ * close frees), and the kind of events it emits. NULL when out of memory.
+ */
+void *backend__alloc(struct backend *b, size_t size, enum pwru_event_kind kind);
+
 /* Record one target that could not be attached, grouped by reason. */
 void attach_stats__skip(struct attach_stats *st, const char *reason, const char *target);
 /* "attached 1234 functions, skipped 5 (3 EINVAL: notrace ..., ...)" */
@@ -192,6 +198,12 @@ extern const char *const pwru_probe_targets[];
  * verifier's last line in p on failure. 0 or a negative errno.
  */
 int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be_probe *p);
+
+/*
+ * Then attach it and detach it again: a raw tracepoint (tp) or, with tp
+ * NULL, a tracing program's own target. 0 or a negative errno.
+ */
+int pwru_probe__raw_attach(struct bpf_program *prog, const char *tp, struct be_probe *p);
 
 /* Let the programs emit events, or make them return at once (PWRU_READY). */
 int backend__set_ready(struct backend *b, bool ready);

@@ -106,11 +106,9 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 	int target[KP_T__COUNT], tries[KP_T__COUNT] = {}, failed, err;
 	struct fentry_backend *fb;
 
-	fb = calloc(1, sizeof(*fb));
+	fb = backend__alloc(b, sizeof(*fb), PWRU_EV_FUNC);
 	if (!fb)
 		return -ENOMEM;
-	b->priv = fb;
-	b->kind = PWRU_EV_FUNC;
 	fb->funcs = &r->funcs;
 	for (int t = 0; t < KP_T__COUNT; t++)
 		target[t] = next_target(fb->funcs, t, 0);
@@ -307,7 +305,7 @@ static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
 	struct backend b = {};
 	struct fentry_bpf *skel;
 	struct bpf_program *prog;
-	int err, link;
+	int err;
 
 	p->stage = "open";
 	skel = PWRU_SKEL_OPEN(fentry_bpf, r, &b);
@@ -317,13 +315,7 @@ static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
 	prog = skel->progs.fentry_skb1;
 	err = bpf_program__set_attach_target(prog, 0, pwru_probe_targets[0]);
 	err = err ?: pwru_probe__load(skel->obj, prog, p);
-	if (!err) {
-		p->stage = "attach";
-		link = bpf_raw_tracepoint_open(NULL, bpf_program__fd(prog));
-		err = link < 0 ? -errno : 0;
-		if (link >= 0)
-			close(link);
-	}
+	err = err ?: pwru_probe__raw_attach(prog, NULL, p);
 	if (!err)
 		p->stage = "loaded pwru's fentry_skb1 on bpf_fentry_test1, attached, detached";
 	fentry_bpf__destroy(skel);
@@ -378,7 +370,6 @@ const struct backend_ops fentry_backend_ops = {
 	.explain = explain_fentry,
 	.why = fentry_why,
 	.what = "fentry",
-	/* load probes skipped: what the kernel config must say */
 	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_DIRECT_CALLS) | PWRU_FEAT_BIT(FEAT_BTF_VMLINUX),
 	.open = fentry_open,
 	.attach = fentry_attach,

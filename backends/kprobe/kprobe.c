@@ -102,11 +102,9 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 {
 	struct kprobe_backend *kb;
 
-	kb = calloc(1, sizeof(*kb));
+	kb = backend__alloc(b, sizeof(*kb), PWRU_EV_FUNC);
 	if (!kb)
 		return -ENOMEM;
-	b->priv = kb;
-	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
 	kb->pmu_type = kp_pmu_type();
 	if (kb->pmu_type < 0)
@@ -293,7 +291,6 @@ const struct backend_ops kprobe_backend_ops = {
 	.explain = explain_kprobe,
 	.why = kprobe_why,
 	.what = "kprobe",
-	/* load probes skipped: what the kernel config must say */
 	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_KPROBES) | PWRU_FEAT_BIT(FEAT_CFG_BPF_EVENTS),
 	.open = kprobe_backend_open,
 	.attach = kprobe_backend_attach,

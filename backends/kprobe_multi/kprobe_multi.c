@@ -60,11 +60,9 @@ static int kmulti_open(struct backend *b, struct pwru_run *r)
 {
 	struct kmulti_backend *kb;
 
-	kb = calloc(1, sizeof(*kb));
+	kb = backend__alloc(b, sizeof(*kb), PWRU_EV_FUNC);
 	if (!kb)
 		return -ENOMEM;
-	b->priv = kb;
-	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
 	/* PWRU_KMULTI_BY_NAME=1 skips addresses, to compare */
 	kb->by_addr = !getenv("PWRU_KMULTI_BY_NAME");
@@ -375,7 +373,6 @@ const struct backend_ops kprobe_multi_backend_ops = {
 	.explain = explain_kmulti,
 	.why = kmulti_why,
 	.what = "kprobe.multi",
-	/* load probes skipped: what the kernel config must say */
 	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_FPROBE),
 	.open = kmulti_open,
 	.attach = kmulti_attach,

@@ -54,11 +54,9 @@ static int tp_open(struct backend *b, struct pwru_run *r)
 	struct tp_backend *tb;
 	int err;
 
-	tb = calloc(1, sizeof(*tb));
+	tb = backend__alloc(b, sizeof(*tb), PWRU_EV_TRACEPOINT);
 	if (!tb)
 		return -ENOMEM;
-	b->priv = tb;
-	b->kind = PWRU_EV_TRACEPOINT;
 	err = r->pinned_dir ? pinned__read_table(r->pinned_dir, "tracepoints", &tb->tps) :
 			     skb_tracepoints__scan_btf(r->btf, &tb->tps);
 	if (err)
@@ -193,20 +191,14 @@ static int tp_probe_load(const struct pwru_run *r, struct be_probe *p)
 {
 	struct backend b = {};
 	struct tracepoint_bpf *skel;
-	int err, link;
+	int err;
 
 	p->stage = "open";
 	skel = PWRU_SKEL_OPEN(tracepoint_bpf, r, &b);
 	if (!skel)
 		return -errno;
 	err = pwru_probe__load(skel->obj, skel->progs.tp_skb1, p);
-	if (!err) {
-		p->stage = "attach";
-		link = bpf_raw_tracepoint_open(PROBE_TP, bpf_program__fd(skel->progs.tp_skb1));
-		err = link < 0 ? -errno : 0;
-		if (link >= 0)
-			close(link);
-	}
+	err = err ?: pwru_probe__raw_attach(skel->progs.tp_skb1, PROBE_TP, p);
 	if (!err)
 		p->stage = "loaded pwru's tp_skb1, attached it to " PROBE_TP ", then detached";
 	tracepoint_bpf__destroy(skel);
@@ -235,7 +227,6 @@ const struct backend_ops tracepoint_backend_ops = {
 	.probe_load = tp_probe_load,
 	.why = rawtp_why,
 	.what = "raw tracepoint",
-	/* load probes skipped: what the kernel config must say */
 	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_BPF_EVENTS),
 	.tune_cfg = tp_tune_cfg,
 	.open = tp_open,

@@ -6,6 +6,7 @@
 
 #include "options.h"
 #include "perr.h"
+#include "unit_main.h"
 
 static char *buf;
 static size_t len;
@@ -140,12 +141,12 @@ static bool early(int argc, char **argv)
 
 START_TEST(json_early_from_argv)
 {
-	char *a1[] = { "pwru", "--frobnicate", "--output-json" };
-	char *a2[] = { "pwru", "--output-json", "--output-json=false" };
-	char *a3[] = { "pwru", "check", "--output-json=1" };
-	char *a4[] = { "pwru", "--", "--output-json" };
-	char *a5[] = { "pwru", "--output-json=maybe" };
-	char *a6[] = { "pwru", "--output-jsonx", "--output-js" };
+	char *a1[] = {"pwru", "--frobnicate", "--output-json"};
+	char *a2[] = {"pwru", "--output-json", "--output-json=false"};
+	char *a3[] = {"pwru", "check", "--output-json=1"};
+	char *a4[] = {"pwru", "--", "--output-json"};
+	char *a5[] = {"pwru", "--output-json=maybe"};
+	char *a6[] = {"pwru", "--output-jsonx", "--output-js"};
 
 	ck_assert(early(3, a1));
 	ck_assert(!early(3, a2));
@@ -158,30 +159,21 @@ END_TEST
 
 static Suite *perr_suite(void)
 {
+	const TTest *const tests[] = {
+	    text_line_at_once,	  json_held_until_exit,
+	    json_joins_errors,	  json_exit_without_error,
+	    json_exit_reason,	  json_recovered_error,
+	    json_escapes,	  json_cut_stays_one_object,
+	    json_early_from_argv,
+	};
 	Suite *s = suite_create("perr");
 	TCase *tc = tcase_create("canned");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, text_line_at_once);
-	tcase_add_test(tc, json_held_until_exit);
-	tcase_add_test(tc, json_joins_errors);
-	tcase_add_test(tc, json_exit_without_error);
-	tcase_add_test(tc, json_exit_reason);
-	tcase_add_test(tc, json_recovered_error);
-	tcase_add_test(tc, json_escapes);
-	tcase_add_test(tc, json_cut_stays_one_object);
-	tcase_add_test(tc, json_early_from_argv);
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		tcase_add_test(tc, tests[i]);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(perr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(perr_suite)

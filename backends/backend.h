@@ -90,6 +90,16 @@ struct backend {
 	struct attach_stats stats;
 };
 
+#define PWRU_FEAT_BIT(id) (1ULL << (id))
+
+/* One errno's explanation of a failed probe (backend_ops.why). */
+struct be_why {
+	int err[2]; /* the positive errnos it explains; err[1] 0 for one */
+	const char *brief; /* may hold one %s: the errno's name */
+	const char *lng; /* likewise */
+	const char *remedy; /* static, or NULL */
+};
+
 /*
  * A backend: what it needs from the kernel (read by probe-detect's decisions,
  * auto mode and `pwru check`, none of which names a backend) and how it runs.
@@ -116,14 +126,22 @@ struct backend_ops {
 	 */
 	bool perf_event;
 	/*
-	 * Its probe failed with err (positive errno; or needs_vmlinux_btf is
-	 * unmet): a short phrase for verdicts, a sentence for the report, a
-	 * static remedy or NULL.
+	 * Why its probe failed with err (positive errno; or needs_vmlinux_btf
+	 * is unmet), as a short phrase for verdicts, a sentence for the report
+	 * and a static remedy or NULL (probe-detect/decide.c asks in this
+	 * order): explain(), if set and it returns true, for what the facts
+	 * decide (config, sysctl); EPERM and EACCES as for every probe; the
+	 * row of why[] for err; else "<what> probe failed (E)".
 	 */
-	void (*explain)(const struct features *f, int err, char *brief, size_t blen, char *lng,
+	bool (*explain)(const struct features *f, int err, char *brief, size_t blen, char *lng,
 			size_t llen, const char **remedy);
-	/* Load probes skipped: does the kernel config vouch for it? */
-	bool (*assumed_from_config)(const struct features *f);
+	const struct be_why *why; /* ends with a row whose err[0] is 0 */
+	const char *what; /* its name in those words: "kprobe.multi", "raw tracepoint" */
+	/*
+	 * Load probes skipped: the kernel config vouches for it when every
+	 * feature in this set (PWRU_FEAT_BIT(enum feat_id)) is 1; 0 never does.
+	 */
+	unsigned long long assumed_from_config;
 	/* Optional: adjust the BPF side's copy of the config after open (r->cfg stays as is). */
 	void (*tune_cfg)(const struct backend *b, struct pwru_cfg *cfg);
 	int (*open)(struct backend *b, struct pwru_run *r); /* open, configure, load */
@@ -133,6 +151,12 @@ struct backend_ops {
 
 /* The row of table.h, or NULL for an id out of range. */
 const struct backend_ops *backend_ops_get(enum pwru_backend be);
+
+/*
+ * For an open: b->priv = size zeroed bytes (the backend's state, which its
+ * close frees), and the kind of events it emits. NULL when out of memory.
+ */
+void *backend__alloc(struct backend *b, size_t size, enum pwru_event_kind kind);
 
 /* Record one target that could not be attached, grouped by reason. */
 void attach_stats__skip(struct attach_stats *st, const char *reason, const char *target);
@@ -175,6 +199,12 @@ extern const char *const pwru_probe_targets[];
  * verifier's last line in p on failure. 0 or a negative errno.
  */
 int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be_probe *p);
+
+/*
+ * Then attach it and detach it again: a raw tracepoint (tp) or, with tp
+ * NULL, a tracing program's own target. 0 or a negative errno.
+ */
+int pwru_probe__raw_attach(struct bpf_program *prog, const char *tp, struct be_probe *p);
 
 /* Let the programs emit events, or make them return at once (PWRU_READY). */
 int backend__set_ready(struct backend *b, bool ready);

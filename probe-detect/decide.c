@@ -279,6 +279,28 @@ static const struct backend_ops *backend_of_probe(enum feat_id id)
 	return NULL;
 }
 
+/* A backend's failed probe, in the order backend_ops.explain says. */
+static void explain_backend(const struct backend_ops *ops, const struct features *f, int err,
+			    char *brief, size_t blen, char *lng, size_t llen, const char **remedy)
+{
+	char eb[24];
+
+	if (ops->explain && ops->explain(f, err, brief, blen, lng, llen, remedy))
+		return;
+	if (feat__explain_eperm(f, ops->what, err, brief, blen, lng, llen, remedy))
+		return;
+	for (const struct be_why *w = ops->why; w && w->err[0]; w++) {
+		if (err != w->err[0] && (!w->err[1] || err != w->err[1]))
+			continue;
+		feat__ename(err, eb, sizeof(eb));
+		snprintf(brief, blen, w->brief, eb);
+		snprintf(lng, llen, w->lng, eb);
+		*remedy = w->remedy;
+		return;
+	}
+	feat__explain_failed(ops->what, err, brief, blen, lng, llen, remedy);
+}
+
 void feat__explain(const struct features *f, enum feat_id id, char *brief, size_t blen,
 		   char *lng, size_t llen, const char **remedy)
 {
@@ -297,7 +319,7 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 	}
 	brief[0] = lng[0] = '\0';
 	if (ops && ops->needs_vmlinux_btf && val(f, FEAT_BTF_VMLINUX) != 1) {
-		ops->explain(f, ft->err, brief, blen, lng, llen, &rem);
+		explain_backend(ops, f, ft->err, brief, blen, lng, llen, &rem);
 	} else if (ft->val == 1) {
 		snprintf(brief, blen, "works");
 		snprintf(lng, llen, "loaded and attached a test program, then detached it");
@@ -306,7 +328,7 @@ void feat__explain(const struct features *f, enum feat_id id, char *brief, size_
 		snprintf(lng, llen, "load probes were skipped");
 	} else {
 		if (ops) {
-			ops->explain(f, ft->err, brief, blen, lng, llen, &rem);
+			explain_backend(ops, f, ft->err, brief, blen, lng, llen, &rem);
 		} else {
 			snprintf(brief, blen, "%s", ft->detail);
 			snprintf(lng, llen, "%s", ft->detail);
@@ -388,6 +410,17 @@ static bool has_any_btf(const struct features *f)
 	return val(f, FEAT_BTF_VMLINUX) == 1 || val(f, FEAT_BTF_EXTERNAL) == 1 ||
 	       val(f, FEAT_BTF_PINNED) == 1;
 }
+_Static_assert(FEAT__COUNT <= 64, "backend_ops.assumed_from_config is a 64-bit set");
+
+/* Load probes skipped: does every feature in need say 1 (a backend's config)? */
+static bool config_vouches(const struct features *f, unsigned long long need)
+{
+	for (int id = 0; id < FEAT__COUNT; id++)
+		if (need & PWRU_FEAT_BIT(id) && val(f, id) != 1)
+			return false;
+	return need != 0;
+}
+
 
 bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		      size_t why_len, const char **remedy)
@@ -436,7 +469,7 @@ bool features__usable(const struct features *f, enum pwru_backend be, char *why,
 		snprintf(why, why_len, "%s; tried at run time if needed", p->detail);
 		goto out;
 	}
-	if (p->val < 0 && !(ops->assumed_from_config && ops->assumed_from_config(f))) {
+	if (p->val < 0 && !config_vouches(f, ops->assumed_from_config)) {
 		snprintf(why, why_len, "not probed and the kernel config does not vouch for it");
 		rem = "run pwru check without skipping load probes";
 		goto out;

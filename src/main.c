@@ -8,6 +8,7 @@
 #include "pinned.h"
 #include "features.h"
 #include "options.h"
+#include "perr.h"
 #include "trace.h"
 
 static int print_version(void)
@@ -30,17 +31,19 @@ static int run_check(const struct options *o)
 	if (!f)
 		return 1;
 	if (features__probe(f, &po)) {
-		fprintf(stderr, "pwru: check: probing the kernel failed\n");
+		perr("check: probing the kernel failed");
 		features__free(f);
 		return 1;
 	}
 	rc = check__report(f, stdout, o->output_json);
 	/* below the floor the report says why at length; stderr gets the one line */
 	if (rc >= 0 && !features__supported(f, why, sizeof(why)))
-		fprintf(stderr, "pwru: %s\n", why);
+		perr("%s", why);
+	else if (rc == 1 && features__pick(f, why, sizeof(why)) < 0)
+		perr__exit_reason("auto would use: %s", why);
 	features__free(f);
 	if (rc < 0) {
-		fprintf(stderr, "pwru: check: cannot write the report: %s\n", strerror(-rc));
+		perr("check: cannot write the report: %s", strerror(-rc));
 		return 1;
 	}
 	return rc;
@@ -52,11 +55,13 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	perr__set_json(options__json_early(argc, argv));
 	if (options__parse(&o, argc, argv, err, sizeof(err))) {
-		fprintf(stderr, "pwru: %s\n", err);
+		perr("%s", err);
 		options__free(&o);
-		return 2;
+		return perr__exit(2);
 	}
+	perr__set_json(o.output_json);
 	trace__init_libbpf();
 	switch (o.cmd) {
 	case CMD_HELP:
@@ -77,5 +82,5 @@ int main(int argc, char **argv)
 		break;
 	}
 	options__free(&o);
-	return rc;
+	return perr__exit(rc);
 }

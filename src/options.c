@@ -144,7 +144,8 @@ void options__usage(FILE *out)
 	      "  --output-skb-metadata E  print an skb field after each event as E=value,\n"
 	      "                        e.g. 'skb->mark' ('?' when a pointer on the way is NULL);\n"
 	      "                        repeatable up to 4 times\n"
-	      "  --output-json         one JSON object per line\n"
+	      "  --output-json         one JSON object per line; an error too, on stderr:\n"
+	      "                        {\"error\":\"...\",\"exit\":N}\n"
 	      "  --output-stack        print the kernel stack of each event\n"
 	      "  --output-caller       print the calling function\n"
 	      "  --output-skb          print struct sk_buff after each event, formatted from\n"
@@ -326,6 +327,20 @@ static int parse_bool(int c, const char *arg, bool *v, char *err, size_t len)
 	}
 	return fail(err, len, "--%s: '%s' is not a boolean (true, false, 1 or 0)", opt_name(c),
 		    arg);
+}
+
+bool options__json_early(int argc, char **argv)
+{
+	bool on = false, v;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--output-json"))
+			on = true;
+		else if (!strncmp(argv[i], "--output-json=", 14) &&
+			 !parse_bool(OPT_OUTPUT_JSON, argv[i] + 14, &v, NULL, 0))
+			on = v;
+	}
+	return on;
 }
 
 /* Module names as /sys/kernel/btf lists them: no path separators, none empty. */

@@ -76,6 +76,13 @@ struct options {
 };
 
 /*
+ * Whether argv asks for --output-json, read before options__parse() so that
+ * its own errors can be JSON too: the full spelling only (--output-json or
+ * --output-json=BOOL, up to a "--"); options__parse()'s answer wins once
+ * it succeeds.
+ */
+bool options__json_early(int argc, char **argv);
+/*
  * Parse argv. Returns 0 on success, or -EINVAL with a one-line message
  * (without the "pwru: " prefix or newline) in err.
  */

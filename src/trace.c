@@ -32,6 +32,7 @@
 #include "options.h"
 #include "output.h"
 #include "pcap.h"
+#include "perr.h"
 #include "pinned.h"
 #include "pipeline.h"
 #include "mass_attach.h"
@@ -136,6 +137,12 @@ struct trace {
 	int broker_fd; /* > 0: socket to the rule broker (start_rule_broker) */
 	pid_t broker;
 	struct skb_meta_out skb_meta; /* --output-skb-metadata names, for the formatter */
+	/*
+	 * --output-skb and friends format every event against BTF, long after
+	 * the run's own copy is freed (the tracepoint backend before its load,
+	 * release_setup() once attached): the dumper keeps a parse of its own.
+	 */
+	struct btf *dump_btf;
 };
 
 static struct btf *load_btf(const char *path)
@@ -156,8 +163,8 @@ static int check_kmods(const struct options *o)
 
 		snprintf(path, sizeof(path), "/sys/kernel/btf/%.*s", n, p);
 		if (access(path, R_OK)) {
-			fprintf(stderr, "pwru: --kmods: module '%.*s' is not loaded or has no BTF (%s: %s)\n",
-				n, p, path, strerror(errno));
+			perr("--kmods: module '%.*s' is not loaded or has no BTF (%s: %s)", n, p,
+			     path, strerror(errno));
 			return -ENOENT;
 		}
 		p += p[n] ? n + 1 : n;
@@ -251,8 +258,8 @@ static const char *forced_remedy(const char *remedy, char *buf, size_t len)
 static int no_match(struct trace *t, const struct backend_ops *ops)
 {
 	t->nomatch = true;
-	fprintf(stderr, "pwru: --filter-func '%s' matches no %s that backend %s can probe\n",
-		t->o->filter_func, ops->needs_funcs ? "function" : "tracepoint", ops->name);
+	perr("--filter-func '%s' matches no %s that backend %s can probe", t->o->filter_func,
+	     ops->needs_funcs ? "function" : "tracepoint", ops->name);
 	t->exit_code = 2;
 	return -ESRCH;
 }
@@ -335,20 +342,19 @@ static int choose_backend(struct trace *t)
 	if (t->o->backend >= 0) {
 		be = t->o->backend;
 		if (!features__usable(t->feat, be, why, sizeof(why), &remedy)) {
-			fprintf(stderr, "pwru: backend %s is not usable on this kernel: %s%s%s\n",
-				pwru_backend_name(be), why, remedy ? "; " : "",
-				remedy ? forced_remedy(remedy, rem, sizeof(rem)) : "");
+			perr("backend %s is not usable on this kernel: %s%s%s",
+			     pwru_backend_name(be), why, remedy ? "; " : "",
+			     remedy ? forced_remedy(remedy, rem, sizeof(rem)) : "");
 			return -ENOTSUP;
 		}
 		if (!backend_ops_get(be)) {
-			fprintf(stderr, "pwru: backend %s is not built into this pwru\n",
-				pwru_backend_name(be));
+			perr("backend %s is not built into this pwru", pwru_backend_name(be));
 			return -ENOTSUP;
 		}
 		err = try_backend(t, backend_ops_get(be));
 		if (err && !t->nomatch)
-			fprintf(stderr, "pwru: backend %s failed: %s\n", pwru_backend_name(be),
-				errstr(-err, eb, sizeof(eb)));
+			perr("backend %s failed: %s", pwru_backend_name(be),
+			     errstr(-err, eb, sizeof(eb)));
 		return err;
 	}
 	/* the ranking weighs the number of function targets, if any backend takes them */
@@ -363,8 +369,8 @@ static int choose_backend(struct trace *t)
 	}
 	nr = features__rank(t->feat, t->run.funcs.n, order, explain, sizeof(explain));
 	if (!nr) {
-		fprintf(stderr, "pwru: no backend is usable on this kernel: %s\n", explain);
-		fprintf(stderr, "pwru: run `pwru check` for details\n");
+		perr("no backend is usable on this kernel: %s", explain);
+		perr("run `pwru check` for details");
 		return -ENOTSUP;
 	}
 	fprintf(stderr, "pwru: using backend %s\n", explain);
@@ -382,8 +388,8 @@ static int choose_backend(struct trace *t)
 		if (!err || exiting)
 			return err;
 		if (!t->nomatch)
-			fprintf(stderr, "pwru: backend %s failed at load or attach: %s\n",
-				ops->name, errstr(-err, eb, sizeof(eb)));
+			perr("backend %s failed at load or attach: %s", ops->name,
+			     errstr(-err, eb, sizeof(eb)));
 	}
 	if (exiting)
 		return -EINTR;
@@ -489,11 +495,10 @@ static int open_output(struct trace *t, const char *opt, const char *path, int f
 	int fd = priv__open_output(path, flags);
 
 	if (fd == -ELOOP) {
-		fprintf(stderr, "pwru: %s: '%s' is a symbolic link; refusing to follow it\n", opt,
-			path);
+		perr("%s: '%s' is a symbolic link; refusing to follow it", opt, path);
 		t->exit_code = 2;
 	} else if (fd < 0) {
-		fprintf(stderr, "pwru: %s: cannot open '%s': %s\n", opt, path, strerror(-fd));
+		perr("%s: cannot open '%s': %s", opt, path, strerror(-fd));
 	}
 	return fd;
 }
@@ -642,14 +647,17 @@ static int setup_nft_trace(struct trace *t)
 	if (!t->o->nft_trace)
 		return 0;
 	if (t->be.kind != PWRU_EV_TRACEPOINT) {
-		fprintf(stderr, "pwru: --nft-trace: backend %s names the rule without changing the "
-				"ruleset; drop --nft-trace (it is for --probe-backend tracepoint)\n",
-			t->be.ops->name);
+		perr("--nft-trace: backend %s names the rule without changing the "
+		     "ruleset; drop --nft-trace (it is for --probe-backend tracepoint)",
+		     t->be.ops->name);
 		t->exit_code = 2;
 		return -EINVAL;
 	}
 	err = nft_trace__open(&t->nftr, t->o->pcap_filter, msg, sizeof(msg));
-	fprintf(stderr, "pwru: --nft-trace: %s\n", msg);
+	if (err)
+		perr("--nft-trace: %s", msg);
+	else
+		fprintf(stderr, "pwru: --nft-trace: %s\n", msg);
 	return err;
 }
 
@@ -689,8 +697,8 @@ static int setup_output(struct trace *t)
 	}
 	/* created only once attached, but a planted symlink is refused now */
 	if (t->o->ready_file && !lstat(t->o->ready_file, &st) && S_ISLNK(st.st_mode)) {
-		fprintf(stderr, "pwru: --ready-file: '%s' is a symbolic link; refusing to follow it\n",
-			t->o->ready_file);
+		perr("--ready-file: '%s' is a symbolic link; refusing to follow it",
+		     t->o->ready_file);
 		t->exit_code = 2;
 		return -ELOOP;
 	}
@@ -733,14 +741,19 @@ static int setup_skb_dump(struct trace *t)
 	if (!so.skb && !so.shinfo && !so.cb)
 		return 0;
 	if (!t->run.btf) {
-		fprintf(stderr, "pwru: %s: the dump is formatted from the kernel's BTF, and this "
-				"kernel has none: pass --kernel-btf FILE\n", opt);
+		perr("%s: the dump is formatted from the kernel's BTF, and this kernel has none: "
+		     "pass --kernel-btf FILE", opt);
 		t->exit_code = 2;
 		return -EINVAL;
 	}
-	err = skb_dump__new(t->run.btf, &so, &t->run.cfg, &t->out.skb_dump, msg, sizeof(msg));
+	t->dump_btf = load_btf(so.btf_name);
+	if (!t->dump_btf) {
+		perr("%s: cannot read the BTF %s: %s", opt, so.btf_name, strerror(errno));
+		return -errno;
+	}
+	err = skb_dump__new(t->dump_btf, &so, &t->run.cfg, &t->out.skb_dump, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "pwru: %s\n", msg);
+		perr("%s", msg);
 		if (err == -EINVAL)
 			t->exit_code = 2;
 	}
@@ -876,8 +889,7 @@ static int drop_privileges(struct trace *t)
 		if (fd >= 0 && t->priv.switch_user) {
 			ret = keep_ready_file(t);
 			if (ret) {
-				fprintf(stderr, "pwru: --ready-file: cannot start its remover: %s\n",
-					strerror(-ret));
+				perr("--ready-file: cannot start its remover: %s", strerror(-ret));
 				close(fd);
 				return ret;
 			}
@@ -891,7 +903,7 @@ static int drop_privileges(struct trace *t)
 		}
 		ret = priv__drop(&t->priv, err, sizeof(err));
 		if (ret) {
-			fprintf(stderr, "pwru: %s\n", err);
+			perr("%s", err);
 			if (fd >= 0)
 				close(fd);
 			return ret;
@@ -926,7 +938,7 @@ static int stream(struct trace *t)
 	fflush(t->outf);
 	err = backend__set_ready(&t->be, true);
 	if (err) {
-		fprintf(stderr, "pwru: cannot arm the probes: %s\n", strerror(-err));
+		perr("cannot arm the probes: %s", strerror(-err));
 		return err;
 	}
 	/* after arming: the ready file says tracing has started (written by the drop) */
@@ -1074,6 +1086,7 @@ static void trace__free(struct trace *t)
 	nft_rules__free(t->rules);
 	stop_rule_broker(t);
 	skb_dump__free(t->out.skb_dump);
+	btf__free(t->dump_btf);
 	out_ctx__free(&t->out);
 	skb_funcs__free(&t->run.funcs);
 	btf__free(t->run.btf);
@@ -1096,14 +1109,13 @@ static int ifname_in_netns(struct trace *t)
 		return 0;
 	ifindex = netns__ifindex(o->netns_path, o->ifname);
 	if (ifindex == -ENODEV) {
-		fprintf(stderr, "pwru: --filter-ifname: no interface '%s' in netns %s\n", o->ifname,
-			o->netns_path);
+		perr("--filter-ifname: no interface '%s' in netns %s", o->ifname, o->netns_path);
 		t->exit_code = 2;
 		return ifindex;
 	}
 	if (ifindex < 0) {
-		fprintf(stderr, "pwru: --filter-ifname: cannot look up '%s' in netns %s: %s\n",
-			o->ifname, o->netns_path, strerror(-ifindex));
+		perr("--filter-ifname: cannot look up '%s' in netns %s: %s", o->ifname,
+		     o->netns_path, strerror(-ifindex));
 		return ifindex;
 	}
 	t->run.cfg.ifindex = ifindex;
@@ -1133,7 +1145,7 @@ static int setup_skb_expr(struct trace *t)
 
 	err = skb_expr__setup(t->o, t->run.btf, &t->run.expr, &t->skb_meta, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "pwru: %s\n", msg);
+		perr("%s", msg);
 		t->exit_code = 2;
 	}
 	return err;
@@ -1150,14 +1162,13 @@ static int setup_pcap(struct trace *t)
 	if (!err && !getenv("PWRU_PCAP_NO_PRECHECK"))
 		err = pcap_filter__verify(t->pcap, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "pwru: pcap filter '%s': %s\n", t->o->pcap_filter, msg);
+		perr("pcap filter '%s': %s", t->o->pcap_filter, msg);
 		t->exit_code = 2;
 		return err;
 	}
 	err = pcap_filter__install(t->pcap);
 	if (err) {
-		fprintf(stderr, "pwru: pcap filter: cannot register libbpf handlers: %s\n",
-			strerror(-err));
+		perr("pcap filter: cannot register libbpf handlers: %s", strerror(-err));
 		return err;
 	}
 	t->run.pcap = t->pcap;
@@ -1180,11 +1191,11 @@ static int prepare(struct trace *t)
 		return -ENOMEM;
 	err = features__probe(t->feat, &po);
 	if (err) {
-		fprintf(stderr, "pwru: probing the kernel failed: %s\n", strerror(-err));
+		perr("probing the kernel failed: %s", strerror(-err));
 		return err;
 	}
 	if (!features__supported(t->feat, why, sizeof(why))) {
-		fprintf(stderr, "pwru: %s\n", why);
+		perr("%s", why);
 		return -ENOTSUP;
 	}
 	t->run.opts = t->o;
@@ -1197,14 +1208,12 @@ static int prepare(struct trace *t)
 		t->run.pinned_dir = features__pinned_dir(t->feat, &pinned);
 	if (!t->run.btf && !t->run.pinned_dir) {
 		if (t->o->kernel_btf)
-			fprintf(stderr, "pwru: --kernel-btf: '%s' is not a readable BTF file\n",
-				t->o->kernel_btf);
+			perr("--kernel-btf: '%s' is not a readable BTF file", t->o->kernel_btf);
 		else
-			fprintf(stderr,
-				"pwru: this kernel has no BTF and no usable pinned build (%s); "
-				"build one with `make pinned KDIR=<its build tree> && make install`, "
-				"or pass --kernel-btf FILE (docs/no-btf.md)\n",
-				pinned);
+			perr("this kernel has no BTF and no usable pinned build (%s); "
+			     "build one with `make pinned KDIR=<its build tree> && make install`, "
+			     "or pass --kernel-btf FILE (docs/no-btf.md)",
+			     pinned);
 		return -ENOENT;
 	}
 	fill_cfg(t);
@@ -1235,7 +1244,7 @@ int trace__run(const struct options *o)
 	/* an unknown user is bad usage: say so before attaching anything */
 	err = priv__resolve(o->user, NULL, &t.priv, msg, sizeof(msg));
 	if (err) {
-		fprintf(stderr, "pwru: %s\n", msg);
+		perr("%s", msg);
 		return 2;
 	}
 	err = prepare(&t);
@@ -1253,10 +1262,10 @@ int trace__run(const struct options *o)
 		goto out;
 	}
 	if (err && t.pcap && pcap_filter__rejected(msg, sizeof(msg))) {
-		fprintf(stderr, "pwru: pcap filter '%s': %s\n", o->pcap_filter, msg);
+		perr("pcap filter '%s': %s", o->pcap_filter, msg);
 		t.exit_code = 2;
 	} else if (err && pcap_filter__last_error(msg, sizeof(msg))) {
-		fprintf(stderr, "pwru: pcap filter: %s\n", msg);
+		perr("pcap filter: %s", msg);
 	}
 	err = err ?: setup_nft_trace(&t);
 	if (err)
@@ -1294,8 +1303,7 @@ int trace__list_funcs(const struct options *o)
 	else
 		err = discover_funcs(o, NULL, NULL, NULL, &f);
 	if (err) {
-		fprintf(stderr, "pwru: --list-funcs: cannot discover functions: %s\n",
-			strerror(-err));
+		perr("--list-funcs: cannot discover functions: %s", strerror(-err));
 		return 1;
 	}
 	for (size_t i = 0; i < f.n; i++) {

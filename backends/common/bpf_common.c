@@ -197,6 +197,18 @@ int pwru_probe__load(struct bpf_object *obj, struct bpf_program *prog, struct be
 	return err;
 }
 
+int pwru_probe__raw_attach(struct bpf_program *prog, const char *tp, struct be_probe *p)
+{
+	int link;
+
+	p->stage = "attach";
+	link = bpf_raw_tracepoint_open(tp, bpf_program__fd(prog));
+	if (link < 0)
+		return -errno;
+	close(link);
+	return 0;
+}
+
 int pwru_skel__load(struct bpf_object_skeleton *s, struct backend *b)
 {
 	int err = bpf_object__load_skeleton(s);
@@ -238,6 +250,14 @@ int pwru_obj__fill_fds(struct bpf_object *obj, struct backend *b)
 	b->stacks_fd = bpf_map__fd(stacks);
 	b->lost_fd = bpf_map__fd(lost);
 	return 0;
+}
+
+void *backend__alloc(struct backend *b, size_t size, enum pwru_event_kind kind)
+{
+	b->priv = calloc(1, size);
+	if (b->priv)
+		b->kind = kind;
+	return b->priv;
 }
 
 void backend__unmap(struct backend *b)

@@ -40,4 +40,44 @@ int kp_pmu_type(void);
 /* A perf kprobe event on sym through the kprobe PMU: the fd or a negative errno. */
 int kp_pmu_open(int pmu_type, const char *sym);
 
+/*
+ * The kprobe backends' open: *skelp = PWRU_SKEL_OPEN(type, r, b), then
+ * configure (an expression on *skelp), then load with the netfilter
+ * programs of kind in np and the clone programs (centry, cexit: program
+ * names in the skeleton) in cp; if that load fails, all over once more
+ * without either: the extra programs must never cost the trace. 0 or a
+ * negative errno; *skelp is NULL after a failed open.
+ */
+#define KP_SKEL_OPEN_LOAD(type, skelp, np, kind, cp, ckind, centry, cexit, r, b, configure)  \
+	({                                                                               \
+		int __err = 0;                                                           \
+												 \
+		for (bool __extra = true;; __extra = false) {                            \
+			bool __any;                                                      \
+												 \
+			*(skelp) = PWRU_SKEL_OPEN(type, r, b);                           \
+			if (!*(skelp)) {                                                 \
+				__err = -errno;                                          \
+				break;                                                   \
+			}                                                                \
+			configure;                                                       \
+			__any = clone_probes__prepare(cp, ckind, (*(skelp))->progs.centry, \
+						      &(*(skelp))->progs.cexit, r);      \
+			if (__extra) {                                                   \
+				__any |= nf_probes__prepare(                             \
+					np, (*(skelp))->obj, r, kind,                    \
+					(bool *)&(*(skelp))->rodata->NF_XT_PRIV_FIRST);  \
+			} else {                                                         \
+				nf_probes__off(np, (*(skelp))->obj, kind, __err);        \
+				clone_probes__off(cp, __err);                            \
+			}                                                                \
+			__err = pwru_skel__load((*(skelp))->skeleton, b);                \
+			if (!__err || !__extra || !__any)                                \
+				break;                                                   \
+			type##__destroy(*(skelp));                                       \
+			*(skelp) = NULL;                                                 \
+		}                                                                        \
+		__err;                                                                   \
+	})
+
 #endif /* PWRU_KPROBE_COMMON_H */

@@ -60,45 +60,38 @@ KPROBE_TEMPLATE(3)
 KPROBE_TEMPLATE(4)
 KPROBE_TEMPLATE(5)
 
-/* kfree_skb_reason(skb, reason), 5.17+; location is the caller */
-SEC(KP_SEC)
-int KP_NAME(kfree_skb_reason)(struct pt_regs *ctx)
+/* The drop path: the freed skb and its reason (0: none); location is the caller. */
+static __always_inline int kp_drop(struct pt_regs *ctx, struct sk_buff *skb, __u32 reason)
 {
 	struct pwru_probe p = { .has_drop = 1 };
 
 	identify(ctx, &p);
-	p.drop_reason = (__u32)PT_REGS_PARM2(ctx);
+	p.drop_reason = reason;
 	p.location = return_address(ctx);
 	if (CFG.output_caller)
 		p.caller = p.location;
-	return pwru_handle(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), &p);
+	return pwru_handle(ctx, skb, &p);
+}
+
+/* kfree_skb_reason(skb, reason), 5.17+ */
+SEC(KP_SEC)
+int KP_NAME(kfree_skb_reason)(struct pt_regs *ctx)
+{
+	return kp_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), (__u32)PT_REGS_PARM2(ctx));
 }
 
 /* sk_skb_reason_drop(sk, skb, reason), 6.11+ */
 SEC(KP_SEC)
 int KP_NAME(sk_skb_reason_drop)(struct pt_regs *ctx)
 {
-	struct pwru_probe p = { .has_drop = 1 };
-
-	identify(ctx, &p);
-	p.drop_reason = (__u32)PT_REGS_PARM3(ctx);
-	p.location = return_address(ctx);
-	if (CFG.output_caller)
-		p.caller = p.location;
-	return pwru_handle(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx), &p);
+	return kp_drop(ctx, (struct sk_buff *)PT_REGS_PARM2(ctx), (__u32)PT_REGS_PARM3(ctx));
 }
 
 /* kfree_skb(skb) before 5.17: location only, the reason is inferred from it */
 SEC(KP_SEC)
 int KP_NAME(kfree_skb)(struct pt_regs *ctx)
 {
-	struct pwru_probe p = { .has_drop = 1 };
-
-	identify(ctx, &p);
-	p.location = return_address(ctx);
-	if (CFG.output_caller)
-		p.caller = p.location;
-	return pwru_handle(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), &p);
+	return kp_drop(ctx, (struct sk_buff *)PT_REGS_PARM1(ctx), 0);
 }
 
 /* nf_tables: who decided (bpf/nf.bpf.h); attached only when nf_tables is there */

@@ -63,44 +63,40 @@ FENTRY_TEMPLATE(3)
 FENTRY_TEMPLATE(4)
 FENTRY_TEMPLATE(5)
 
+/* The drop path: the freed skb, its reason (0: none) and where it was freed. */
+static __always_inline int fentry_drop(unsigned long long *ctx, struct sk_buff *skb,
+				       __u32 reason, __u64 location)
+{
+	__u64 id = pwru_func_id_placeholder();
+	struct pwru_probe p = {
+		.func_id = (__u32)id,
+		.kind = PWRU_EV_FUNC,
+		.drop_reason = reason,
+		.has_drop = 1,
+		.location = location,
+	};
+
+	if (CFG.output_caller)
+		p.caller = p.location;
+	return pwru_handle(ctx, skb, &p);
+}
+
 /*
- * The drop path: kfree_skb_reason(skb, reason) from 5.17 (kfree_skb() is an
- * inline wrapper), sk_skb_reason_drop(sk, skb, reason) from 6.11 (commit
+ * kfree_skb_reason(skb, reason) from 5.17 (kfree_skb() is an inline
+ * wrapper), sk_skb_reason_drop(sk, skb, reason) from 6.11 (commit
  * ba8de796baf4). location is the caller, as the kfree_skb tracepoint's
  * __builtin_return_address(0) is.
  */
 SEC("fentry")
 int fentry_kfree_skb_reason(unsigned long long *ctx)
 {
-	__u64 id = pwru_func_id_placeholder();
-	struct pwru_probe p = {
-		.func_id = (__u32)id,
-		.kind = PWRU_EV_FUNC,
-		.drop_reason = (__u32)ctx[1],
-		.has_drop = 1,
-	};
-
-	p.location = frame_caller(ctx, 2);
-	if (CFG.output_caller)
-		p.caller = p.location;
-	return pwru_handle(ctx, (struct sk_buff *)ctx[0], &p);
+	return fentry_drop(ctx, (struct sk_buff *)ctx[0], (__u32)ctx[1], frame_caller(ctx, 2));
 }
 
 SEC("fentry")
 int fentry_sk_skb_reason_drop(unsigned long long *ctx)
 {
-	__u64 id = pwru_func_id_placeholder();
-	struct pwru_probe p = {
-		.func_id = (__u32)id,
-		.kind = PWRU_EV_FUNC,
-		.drop_reason = (__u32)ctx[2],
-		.has_drop = 1,
-	};
-
-	p.location = frame_caller(ctx, 3);
-	if (CFG.output_caller)
-		p.caller = p.location;
-	return pwru_handle(ctx, (struct sk_buff *)ctx[1], &p);
+	return fentry_drop(ctx, (struct sk_buff *)ctx[1], (__u32)ctx[2], frame_caller(ctx, 3));
 }
 
 /*
@@ -112,17 +108,9 @@ int fentry_sk_skb_reason_drop(unsigned long long *ctx)
 SEC("fentry")
 int fentry_kfree_skb(unsigned long long *ctx)
 {
-	__u64 id = pwru_func_id_placeholder();
-	struct pwru_probe p = {
-		.func_id = (__u32)id,
-		.kind = PWRU_EV_FUNC,
-		.has_drop = 1,
-	};
-
-	p.location = frame_caller_of(ctx, 1, HAS_FUNC_IP ? bpf_get_func_ip(ctx) : CFG.kfree_skb_addr);
-	if (CFG.output_caller)
-		p.caller = p.location;
-	return pwru_handle(ctx, (struct sk_buff *)ctx[0], &p);
+	return fentry_drop(ctx, (struct sk_buff *)ctx[0], 0,
+			   frame_caller_of(ctx, 1, HAS_FUNC_IP ? bpf_get_func_ip(ctx) :
+								 CFG.kfree_skb_addr));
 }
 
 /* nf_tables: who decided (bpf/nf.bpf.h); attached only when nf_tables is there */

@@ -56,12 +56,6 @@ struct fentry_backend {
 	int nf_err;
 };
 
-/* in the order of enum NF_P_* (nf_probe.h) */
-#define nf_progs(skel)                                                                  \
-	((struct bpf_program *const[NF_P__COUNT]){                                      \
-		(skel)->progs.fentry_nft_do_chain, (skel)->progs.fentry_nft_immediate_eval, \
-		(skel)->progs.fentry_ipt_do_table, (skel)->progs.fentry_ip6t_do_table })
-
 /* in the order of clone_probe.c's functions */
 #define clone_progs(skel)                                                               \
 	((struct bpf_program *const[CLONE_FUNCS]){                                      \
@@ -94,9 +88,9 @@ static int load_templates(struct backend *b, struct pwru_run *r, const int *targ
 		return -errno;
 	fb->skel->rodata->HAS_FUNC_IP = features__has_get_func_ip(r->feat);
 	if (fb->nf_off)
-		nf_probes__off(&fb->nf, nf_progs(fb->skel), fb->nf_err);
+		nf_probes__off(&fb->nf, fb->skel->obj, NF_ATTACH_FENTRY, fb->nf_err);
 	else
-		nf_probes__prepare(&fb->nf, nf_progs(fb->skel), r, NF_ATTACH_FENTRY,
+		nf_probes__prepare(&fb->nf, fb->skel->obj, r, NF_ATTACH_FENTRY,
 				   (bool *)&fb->skel->rodata->NF_XT_PRIV_FIRST);
 	clone_probes__prepare(&fb->clone, CLONE_FEXIT, NULL, clone_progs(fb->skel), r);
 	if (fb->clone_off)
@@ -125,11 +119,9 @@ static int fentry_open(struct backend *b, struct pwru_run *r)
 	int target[KP_T__COUNT], tries[KP_T__COUNT] = {}, failed, err;
 	struct fentry_backend *fb;
 
-	fb = calloc(1, sizeof(*fb));
+	fb = backend__alloc(b, sizeof(*fb), PWRU_EV_FUNC);
 	if (!fb)
 		return -ENOMEM;
-	b->priv = fb;
-	b->kind = PWRU_EV_FUNC;
 	fb->funcs = &r->funcs;
 	for (int t = 0; t < KP_T__COUNT; t++)
 		target[t] = next_target(fb->funcs, t, 0);
@@ -333,7 +325,7 @@ static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
 	struct backend b = {};
 	struct fentry_bpf *skel;
 	struct bpf_program *prog;
-	int err, link;
+	int err;
 
 	p->stage = "open";
 	skel = PWRU_SKEL_OPEN(fentry_bpf, r, &b);
@@ -343,13 +335,7 @@ static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
 	prog = skel->progs.fentry_skb1;
 	err = bpf_program__set_attach_target(prog, 0, pwru_probe_targets[0]);
 	err = err ?: pwru_probe__load(skel->obj, prog, p);
-	if (!err) {
-		p->stage = "attach";
-		link = bpf_raw_tracepoint_open(NULL, bpf_program__fd(prog));
-		err = link < 0 ? -errno : 0;
-		if (link >= 0)
-			close(link);
-	}
+	err = err ?: pwru_probe__raw_attach(prog, NULL, p);
 	if (!err)
 		p->stage = "loaded pwru's fentry_skb1 on bpf_fentry_test1, attached, detached";
 	fentry_bpf__destroy(skel);
@@ -360,57 +346,38 @@ static int fentry_probe_load(const struct pwru_run *r, struct be_probe *p)
 	"use a kernel built with CONFIG_DEBUG_INFO_BTF=y; --kernel-btf cannot stand in "    \
 	"for fentry, which attaches by the kernel's own BTF ids"
 
-static void explain_fentry(const struct features *f, int err, char *brief, size_t blen,
+/* fentry attaches by the kernel's own BTF ids: without them nothing else matters */
+static bool explain_fentry(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
-	char eb[24];
-
-	if (feat__val(f, FEAT_BTF_VMLINUX) != 1) {
-		snprintf(brief, blen, "no vmlinux BTF");
-		snprintf(lng, llen,
-			 "no /sys/kernel/btf/vmlinux: fentry attaches by the kernel's own BTF "
-			 "ids, an external BTF file cannot replace it");
-		*remedy = REM_VMLINUX_BTF;
-		return;
-	}
-	if (feat__explain_eperm(f, "fentry", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EOPNOTSUPP:
-	case ENOTSUPP:
-		snprintf(brief, blen, "no BPF trampoline (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "fentry attach failed (%s): no BPF trampoline on this kernel or arch "
-			 "(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS not set?)",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = "use kprobe-multi or kprobe; pwru falls back by itself";
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "fentry unknown to this kernel (EINVAL, needs 5.5+)");
-		snprintf(lng, llen,
-			 "BPF_PROG_TYPE_TRACING/BPF_TRACE_FENTRY rejected (EINVAL): BPF "
-			 "trampolines came in Linux 5.5 and this kernel has no backport");
-		*remedy = "use a 5.5+ kernel, or the kprobe backend";
-		break;
-	case ENOENT:
-	case ESRCH:
-		snprintf(brief, blen, "no probe target in vmlinux BTF (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "none of the harmless functions pwru probes with is in vmlinux BTF "
-			 "(%s); fentry itself may still work",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = "report this kernel to pwru; use --probe-backend to force another";
-		break;
-	default:
-		feat__explain_failed("fentry", err, brief, blen, lng, llen, remedy);
-	}
+	if (feat__val(f, FEAT_BTF_VMLINUX) == 1)
+		return false;
+	snprintf(brief, blen, "no vmlinux BTF");
+	snprintf(lng, llen,
+		 "no /sys/kernel/btf/vmlinux: fentry attaches by the kernel's own BTF "
+		 "ids, an external BTF file cannot replace it");
+	*remedy = REM_VMLINUX_BTF;
+	return true;
 }
 
-/* Load probes skipped: what the kernel config must say. */
-static bool fentry_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_DIRECT_CALLS) == 1 && feat__val(f, FEAT_BTF_VMLINUX) == 1;
-}
+static const struct be_why fentry_why[] = {
+	{ { EOPNOTSUPP, ENOTSUPP },
+	  "no BPF trampoline (%s)",
+	  "fentry attach failed (%s): no BPF trampoline on this kernel or arch "
+	  "(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS not set?)",
+	  "use kprobe-multi or kprobe; pwru falls back by itself" },
+	{ { EINVAL },
+	  "fentry unknown to this kernel (EINVAL, needs 5.5+)",
+	  "BPF_PROG_TYPE_TRACING/BPF_TRACE_FENTRY rejected (EINVAL): BPF "
+	  "trampolines came in Linux 5.5 and this kernel has no backport",
+	  "use a 5.5+ kernel, or the kprobe backend" },
+	{ { ENOENT, ESRCH },
+	  "no probe target in vmlinux BTF (%s)",
+	  "none of the harmless functions pwru probes with is in vmlinux BTF "
+	  "(%s); fentry itself may still work",
+	  "report this kernel to pwru; use --probe-backend to force another" },
+	{},
+};
 
 const struct backend_ops fentry_backend_ops = {
 	.name = "fentry",
@@ -421,7 +388,9 @@ const struct backend_ops fentry_backend_ops = {
 	.needs_vmlinux_btf = true,
 	.needs_funcs = true,
 	.explain = explain_fentry,
-	.assumed_from_config = fentry_assumed,
+	.why = fentry_why,
+	.what = "fentry",
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_DIRECT_CALLS) | PWRU_FEAT_BIT(FEAT_BTF_VMLINUX),
 	.open = fentry_open,
 	.attach = fentry_attach,
 	.close = fentry_close,

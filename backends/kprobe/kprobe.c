@@ -45,12 +45,6 @@ struct kprobe_backend {
 	struct clone_probes clone; /* --filter-track-skb through clones */
 };
 
-/* in the order of enum NF_P_* (nf_probe.h) */
-#define nf_progs(skel)                                                                  \
-	((struct bpf_program *const[NF_P__COUNT]){                                      \
-		(skel)->progs.kprobe_nft_do_chain, (skel)->progs.kprobe_nft_immediate_eval, \
-		(skel)->progs.kprobe_ipt_do_table, (skel)->progs.kprobe_ip6t_do_table })
-
 /* One function: a perf kprobe event with the template attached. Threads. */
 static void attach_job(size_t i, void *arg)
 {
@@ -109,41 +103,17 @@ static void kprobe_configure(struct kprobe_bpf *skel, const struct pwru_run *r, 
 static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 {
 	struct kprobe_backend *kb;
-	int err = 0;
 
-	kb = calloc(1, sizeof(*kb));
+	kb = backend__alloc(b, sizeof(*kb), PWRU_EV_FUNC);
 	if (!kb)
 		return -ENOMEM;
-	b->priv = kb;
-	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
 	kb->pmu_type = kp_pmu_type();
 	if (kb->pmu_type < 0)
 		return kb->pmu_type;
 	kb->cookie = kprobe_cookie(r);
-	/* twice at most: the extra netfilter and clone programs must never cost the trace */
-	for (bool extra = true;; extra = false) {
-		bool any;
-
-		kb->skel = PWRU_SKEL_OPEN(kprobe_bpf, r, b);
-		if (!kb->skel)
-			return -errno;
-		kprobe_configure(kb->skel, r, kb->cookie);
-		any = clone_probes__prepare(&kb->clone, CLONE_KPROBE, kb->skel->progs.kprobe_clone_enter,
-					    &kb->skel->progs.kprobe_clone_exit, r);
-		if (extra) {
-			any |= nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE,
-						  (bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
-		} else {
-			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
-			clone_probes__off(&kb->clone, err);
-		}
-		err = pwru_skel__load(kb->skel->skeleton, b);
-		if (!err || !extra || !any)
-			return err;
-		kprobe_bpf__destroy(kb->skel);
-		kb->skel = NULL;
-	}
+	return KP_SKEL_OPEN_LOAD(kprobe_bpf, &kb->skel, &kb->nf, NF_ATTACH_KPROBE, &kb->clone, CLONE_KPROBE, kprobe_clone_enter, kprobe_clone_exit, r, b,
+				 kprobe_configure(kb->skel, r, kb->cookie));
 }
 
 static int kprobe_backend_attach(struct backend *b, struct pwru_run *r)
@@ -273,7 +243,7 @@ static void explain_no_kprobes(const struct features *f, int err, char *brief, s
 		 feat__ename(err, eb, sizeof(eb)), l);
 }
 
-static void explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
+static bool explain_kprobe(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
 	char eb[24];
@@ -286,43 +256,33 @@ static void explain_kprobe(const struct features *f, int err, char *brief, size_
 			 f->perf_paranoid);
 		*remedy = "sysctl kernel.perf_event_paranoid=2, or add CAP_SYS_ADMIN; fentry and "
 			  "tracepoint need neither";
-		return;
+		return true;
 	}
-	if (feat__explain_eperm(f, "kprobe", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case ENOENT:
-	case ENODEV:
-		if (feat__val(f, FEAT_KPROBE_PMU) == 1) {
-			snprintf(brief, blen, "probe function not found (%s)",
-				 feat__ename(err, eb, sizeof(eb)));
-			snprintf(lng, llen,
-				 "kprobes exist but the probe function could not be "
-				 "resolved (%s)",
-				 feat__ename(err, eb, sizeof(eb)));
-			*remedy = NULL;
-			break;
-		}
-		explain_no_kprobes(f, err, brief, blen, lng, llen);
-		*remedy = REM_KPROBES;
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "pwru's kprobe program rejected (EINVAL)");
+	if (err != ENOENT && err != ENODEV)
+		return false;
+	if (feat__val(f, FEAT_KPROBE_PMU) == 1) {
+		snprintf(brief, blen, "probe function not found (%s)",
+			 feat__ename(err, eb, sizeof(eb)));
 		snprintf(lng, llen,
-			 "pwru's kprobe template was rejected at load or attach (EINVAL): the "
-			 "verifier's line says why; CONFIG_BPF_EVENTS not set?");
-		*remedy = "use a kernel with CONFIG_BPF_EVENTS=y";
-		break;
-	default:
-		feat__explain_failed("kprobe", err, brief, blen, lng, llen, remedy);
+			 "kprobes exist but the probe function could not be "
+			 "resolved (%s)",
+			 feat__ename(err, eb, sizeof(eb)));
+		*remedy = NULL;
+		return true;
 	}
+	explain_no_kprobes(f, err, brief, blen, lng, llen);
+	*remedy = REM_KPROBES;
+	return true;
 }
 
-/* Load probes skipped: what the kernel config must say. */
-static bool kprobe_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_KPROBES) == 1 && feat__val(f, FEAT_CFG_BPF_EVENTS) == 1;
-}
+static const struct be_why kprobe_why[] = {
+	{ { EINVAL },
+	  "pwru's kprobe program rejected (EINVAL)",
+	  "pwru's kprobe template was rejected at load or attach (EINVAL): the "
+	  "verifier's line says why; CONFIG_BPF_EVENTS not set?",
+	  "use a kernel with CONFIG_BPF_EVENTS=y" },
+	{},
+};
 
 const struct backend_ops kprobe_backend_ops = {
 	.name = "kprobe",
@@ -333,7 +293,9 @@ const struct backend_ops kprobe_backend_ops = {
 	.probe_load = kprobe_probe_load,
 	.needs_funcs = true,
 	.explain = explain_kprobe,
-	.assumed_from_config = kprobe_assumed,
+	.why = kprobe_why,
+	.what = "kprobe",
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_KPROBES) | PWRU_FEAT_BIT(FEAT_CFG_BPF_EVENTS),
 	.open = kprobe_backend_open,
 	.attach = kprobe_backend_attach,
 	.close = kprobe_backend_close,

@@ -58,51 +58,21 @@ static void kmulti_configure(struct kprobe_multi_bpf *skel)
 	skel->rodata->HAS_FUNC_IP = true;
 }
 
-/* in the order of enum NF_P_* (nf_probe.h) */
-#define nf_progs(skel)                                                                  \
-	((struct bpf_program *const[NF_P__COUNT]){                                      \
-		(skel)->progs.kmulti_nft_do_chain, (skel)->progs.kmulti_nft_immediate_eval, \
-		(skel)->progs.kmulti_ipt_do_table, (skel)->progs.kmulti_ip6t_do_table })
-
 static int kmulti_open(struct backend *b, struct pwru_run *r)
 {
 	struct kmulti_backend *kb;
-	int err = 0;
 
-	kb = calloc(1, sizeof(*kb));
+	kb = backend__alloc(b, sizeof(*kb), PWRU_EV_FUNC);
 	if (!kb)
 		return -ENOMEM;
-	b->priv = kb;
-	b->kind = PWRU_EV_FUNC;
 	kb->funcs = &r->funcs;
 	/* PWRU_KMULTI_BY_NAME=1 skips addresses, to compare */
 	kb->by_addr = !getenv("PWRU_KMULTI_BY_NAME");
 	kb->sim_no_addrs = getenv("PWRU_KMULTI_REJECT_ADDRS") != NULL;
 	if (getenv("PWRU_KMULTI_MAX_BATCH"))
 		kb->sim_max_batch = strtoul(getenv("PWRU_KMULTI_MAX_BATCH"), NULL, 10);
-	/* twice at most: the extra netfilter and clone programs must never cost the trace */
-	for (bool extra = true;; extra = false) {
-		bool any;
-
-		kb->skel = PWRU_SKEL_OPEN(kprobe_multi_bpf, r, b);
-		if (!kb->skel)
-			return -errno;
-		kmulti_configure(kb->skel);
-		any = clone_probes__prepare(&kb->clone, CLONE_KPROBE_MULTI, kb->skel->progs.kmulti_clone_enter,
-					    &kb->skel->progs.kmulti_clone_exit, r);
-		if (extra) {
-			any |= nf_probes__prepare(&kb->nf, nf_progs(kb->skel), r, NF_ATTACH_KPROBE_MULTI,
-						  (bool *)&kb->skel->rodata->NF_XT_PRIV_FIRST);
-		} else {
-			nf_probes__off(&kb->nf, nf_progs(kb->skel), err);
-			clone_probes__off(&kb->clone, err);
-		}
-		err = pwru_skel__load(kb->skel->skeleton, b);
-		if (!err || !extra || !any)
-			return err;
-		kprobe_multi_bpf__destroy(kb->skel);
-		kb->skel = NULL;
-	}
+	return KP_SKEL_OPEN_LOAD(kprobe_multi_bpf, &kb->skel, &kb->nf, NF_ATTACH_KPROBE_MULTI, &kb->clone, CLONE_KPROBE_MULTI, kmulti_clone_enter, kmulti_clone_exit, r, b,
+				 kmulti_configure(kb->skel));
 }
 
 static int keep_link(struct kmulti_backend *kb, struct bpf_link *link)
@@ -365,50 +335,37 @@ static int kmulti_probe_load(const struct pwru_run *r, struct be_probe *p)
 	"use a kernel with CONFIG_FPROBE=y (6.1+ distro kernels often lack it); pwru "      \
 	"falls back to kprobe or tracepoint"
 
-static void explain_kmulti(const struct features *f, int err, char *brief, size_t blen,
+/* No CONFIG_FPROBE, and whether the config says so too */
+static bool explain_kmulti(const struct features *f, int err, char *brief, size_t blen,
 			   char *lng, size_t llen, const char **remedy)
 {
 	char eb[24];
 
-	if (feat__explain_eperm(f, "kprobe.multi", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EOPNOTSUPP:
-	case ENOTSUPP:
-		snprintf(brief, blen, "no CONFIG_FPROBE");
-		snprintf(lng, llen,
-			 "kprobe.multi link create failed (%s): kernel built without "
-			 "CONFIG_FPROBE%s",
-			 feat__ename(err, eb, sizeof(eb)),
-			 feat__val(f, FEAT_CFG_FPROBE) == 0 ? " (the config agrees)" : "");
-		*remedy = REM_FPROBE;
-		break;
-	case EINVAL:
-		snprintf(brief, blen, "kprobe.multi unknown to this kernel (needs 5.18+)");
-		snprintf(lng, llen,
-			 "BPF_TRACE_KPROBE_MULTI rejected (EINVAL): kprobe.multi links came in "
-			 "Linux 5.18");
-		*remedy = "use a 5.18+ kernel with CONFIG_FPROBE=y; pwru falls back by itself";
-		break;
-	case ENOENT:
-	case ESRCH:
-		snprintf(brief, blen, "probe symbol not attachable (%s)", feat__ename(err, eb, sizeof(eb)));
-		snprintf(lng, llen,
-			 "kprobe.multi could not resolve the probe symbol (%s): not in "
-			 "available_filter_functions",
-			 feat__ename(err, eb, sizeof(eb)));
-		*remedy = NULL;
-		break;
-	default:
-		feat__explain_failed("kprobe.multi", err, brief, blen, lng, llen, remedy);
-	}
+	if (err != EOPNOTSUPP && err != ENOTSUPP)
+		return false;
+	snprintf(brief, blen, "no CONFIG_FPROBE");
+	snprintf(lng, llen,
+		 "kprobe.multi link create failed (%s): kernel built without "
+		 "CONFIG_FPROBE%s",
+		 feat__ename(err, eb, sizeof(eb)),
+		 feat__val(f, FEAT_CFG_FPROBE) == 0 ? " (the config agrees)" : "");
+	*remedy = REM_FPROBE;
+	return true;
 }
 
-/* Load probes skipped: what the kernel config must say. */
-static bool kmulti_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_FPROBE) == 1;
-}
+static const struct be_why kmulti_why[] = {
+	{ { EINVAL },
+	  "kprobe.multi unknown to this kernel (needs 5.18+)",
+	  "BPF_TRACE_KPROBE_MULTI rejected (EINVAL): kprobe.multi links came in "
+	  "Linux 5.18",
+	  "use a 5.18+ kernel with CONFIG_FPROBE=y; pwru falls back by itself" },
+	{ { ENOENT, ESRCH },
+	  "probe symbol not attachable (%s)",
+	  "kprobe.multi could not resolve the probe symbol (%s): not in "
+	  "available_filter_functions",
+	  NULL },
+	{},
+};
 
 const struct backend_ops kprobe_multi_backend_ops = {
 	.name = "kprobe-multi",
@@ -419,7 +376,9 @@ const struct backend_ops kprobe_multi_backend_ops = {
 	.probe_load = kmulti_probe_load,
 	.needs_funcs = true,
 	.explain = explain_kmulti,
-	.assumed_from_config = kmulti_assumed,
+	.why = kmulti_why,
+	.what = "kprobe.multi",
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_FPROBE),
 	.open = kmulti_open,
 	.attach = kmulti_attach,
 	.close = kmulti_close,

@@ -54,11 +54,9 @@ static int tp_open(struct backend *b, struct pwru_run *r)
 	struct tp_backend *tb;
 	int err;
 
-	tb = calloc(1, sizeof(*tb));
+	tb = backend__alloc(b, sizeof(*tb), PWRU_EV_TRACEPOINT);
 	if (!tb)
 		return -ENOMEM;
-	b->priv = tb;
-	b->kind = PWRU_EV_TRACEPOINT;
 	err = r->pinned_dir ? pinned__read_table(r->pinned_dir, "tracepoints", &tb->tps) :
 			     skb_tracepoints__scan_btf(r->btf, &tb->tps);
 	if (err)
@@ -201,56 +199,33 @@ static int tp_probe_load(const struct pwru_run *r, struct be_probe *p)
 {
 	struct backend b = {};
 	struct tracepoint_bpf *skel;
-	int err, link;
+	int err;
 
 	p->stage = "open";
 	skel = PWRU_SKEL_OPEN(tracepoint_bpf, r, &b);
 	if (!skel)
 		return -errno;
 	err = pwru_probe__load(skel->obj, skel->progs.tp_skb1, p);
-	if (!err) {
-		p->stage = "attach";
-		link = bpf_raw_tracepoint_open(PROBE_TP, bpf_program__fd(skel->progs.tp_skb1));
-		err = link < 0 ? -errno : 0;
-		if (link >= 0)
-			close(link);
-	}
+	err = err ?: pwru_probe__raw_attach(skel->progs.tp_skb1, PROBE_TP, p);
 	if (!err)
 		p->stage = "loaded pwru's tp_skb1, attached it to " PROBE_TP ", then detached";
 	tracepoint_bpf__destroy(skel);
 	return err;
 }
 
-static void explain_rawtp(const struct features *f, int err, char *brief, size_t blen,
-			  char *lng, size_t llen, const char **remedy)
-{
-	if (feat__explain_eperm(f, "raw tracepoint", err, brief, blen, lng, llen, remedy))
-		return;
-	switch (err) {
-	case EINVAL:
-		snprintf(brief, blen, "pwru's raw tracepoint program rejected (EINVAL)");
-		snprintf(lng, llen,
-			 "the kernel rejected pwru's raw tracepoint template (EINVAL); the "
-			 "verifier's line says why");
-		*remedy = "report this kernel and the verifier line to pwru; use another backend";
-		break;
-	case ENOENT:
-		snprintf(brief, blen, "tracepoint " PROBE_TP " not found");
-		snprintf(lng, llen,
-			 "raw tracepoint " PROBE_TP " not found (ENOENT): kernel without "
-			 "CONFIG_NET tracepoints?");
-		*remedy = NULL;
-		break;
-	default:
-		feat__explain_failed("raw tracepoint", err, brief, blen, lng, llen, remedy);
-	}
-}
-
-/* Load probes skipped: what the kernel config must say. */
-static bool tp_assumed(const struct features *f)
-{
-	return feat__val(f, FEAT_CFG_BPF_EVENTS) == 1;
-}
+static const struct be_why rawtp_why[] = {
+	{ { EINVAL },
+	  "pwru's raw tracepoint program rejected (EINVAL)",
+	  "the kernel rejected pwru's raw tracepoint template (EINVAL); the "
+	  "verifier's line says why",
+	  "report this kernel and the verifier line to pwru; use another backend" },
+	{ { ENOENT },
+	  "tracepoint " PROBE_TP " not found",
+	  "raw tracepoint " PROBE_TP " not found (ENOENT): kernel without "
+	  "CONFIG_NET tracepoints?",
+	  NULL },
+	{},
+};
 
 const struct backend_ops tracepoint_backend_ops = {
 	.name = "tracepoint",
@@ -258,8 +233,9 @@ const struct backend_ops tracepoint_backend_ops = {
 	.id = PWRU_BE_TRACEPOINT,
 	.probe = FEAT_PROBE_RAW_TP,
 	.probe_load = tp_probe_load,
-	.explain = explain_rawtp,
-	.assumed_from_config = tp_assumed,
+	.why = rawtp_why,
+	.what = "raw tracepoint",
+	.assumed_from_config = PWRU_FEAT_BIT(FEAT_CFG_BPF_EVENTS),
 	.tune_cfg = tp_tune_cfg,
 	.open = tp_open,
 	.attach = tp_attach,

@@ -89,13 +89,36 @@ static bool xt_priv_first(const struct btf *btf, int id)
 	return t->type == 0; /* void * */
 }
 
-bool nf_probes__prepare(struct nf_probes *np, struct bpf_program *const prog[NF_P__COUNT],
-			const struct pwru_run *r, enum nf_attach_kind kind, bool *priv_first)
+/*
+ * The programs of a kind's skeleton, by name: <prefix>_<function>, as
+ * backends/common/kprobe_tmpl.bpf.h and backends/fentry/fentry.bpf.c name
+ * them.
+ */
+static void find_progs(struct bpf_object *obj, enum nf_attach_kind kind,
+		       struct bpf_program *prog[NF_P__COUNT])
+{
+	static const char *const prefix[] = {
+		[NF_ATTACH_FENTRY] = "fentry",
+		[NF_ATTACH_KPROBE] = "kprobe",
+		[NF_ATTACH_KPROBE_MULTI] = "kmulti",
+	};
+	char name[64];
+
+	for (int i = 0; i < NF_P__COUNT; i++) {
+		snprintf(name, sizeof(name), "%s_%s", prefix[kind], probes[i].func);
+		prog[i] = bpf_object__find_program_by_name(obj, name);
+	}
+}
+
+bool nf_probes__prepare(struct nf_probes *np, struct bpf_object *obj, const struct pwru_run *r,
+			enum nf_attach_kind kind, bool *priv_first)
 {
 	struct btf *mods[NF_P__COUNT] = {};
+	struct bpf_program *prog[NF_P__COUNT];
 	bool any = false;
 
 	memset(np, 0, sizeof(*np));
+	find_progs(obj, kind, prog);
 	for (int i = 0; i < NF_P__COUNT; i++) {
 		int id;
 		const struct btf *btf = func_btf(r, i, &mods[i], &id);
@@ -133,11 +156,14 @@ bool nf_probes__prepare(struct nf_probes *np, struct bpf_program *const prog[NF_
 	return any;
 }
 
-void nf_probes__off(struct nf_probes *np, struct bpf_program *const prog[NF_P__COUNT], int err)
+void nf_probes__off(struct nf_probes *np, struct bpf_object *obj, enum nf_attach_kind kind,
+		    int err)
 {
+	struct bpf_program *prog[NF_P__COUNT];
 	char why[128];
 
 	memset(np, 0, sizeof(*np));
+	find_progs(obj, kind, prog);
 	for (int i = 0; i < NF_P__COUNT; i++)
 		bpf_program__set_autoload(prog[i], false);
 	snprintf(why, sizeof(why), "the kernel refused its programs (%s)",

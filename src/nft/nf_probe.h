@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct bpf_object;
 struct bpf_program;
 struct bpf_link;
 struct btf;
@@ -32,15 +33,17 @@ struct nf_probes {
 };
 
 /*
- * Before load: keep each program only where the kernel has its module and
- * that module's types (the reason is said once otherwise), and tell the
- * ipt_do_table() argument order through *xt_priv_first. Returns whether
- * any stays.
+ * Before load of obj, a skeleton of kind whose programs are named
+ * <prefix>_nft_do_chain .. <prefix>_ip6t_do_table (fentry, kprobe, kmulti):
+ * keep each program only where the kernel has its module and that module's
+ * types (the reason is said once otherwise), and tell the ipt_do_table()
+ * argument order through *xt_priv_first. Returns whether any stays.
  */
-bool nf_probes__prepare(struct nf_probes *np, struct bpf_program *const prog[NF_P__COUNT],
-			const struct pwru_run *r, enum nf_attach_kind kind, bool *xt_priv_first);
+bool nf_probes__prepare(struct nf_probes *np, struct bpf_object *obj, const struct pwru_run *r,
+			enum nf_attach_kind kind, bool *xt_priv_first);
 /* Leave them all unloaded: the kernel refused them with err (said once). */
-void nf_probes__off(struct nf_probes *np, struct bpf_program *const prog[NF_P__COUNT], int err);
+void nf_probes__off(struct nf_probes *np, struct bpf_object *obj, enum nf_attach_kind kind,
+		    int err);
 /* After load. A failure only disables that group (said once); never fatal. */
 void nf_probes__attach(struct nf_probes *np, enum nf_attach_kind kind);
 void nf_probes__detach(struct nf_probes *np);

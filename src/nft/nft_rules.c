@@ -23,6 +23,7 @@
 #include <libnftnl/rule.h>
 #include <nftables/libnftables.h>
 
+#include "nf_explain.h"
 #include "nft_rules.h"
 
 #define CACHE_SIZE 64
@@ -328,19 +329,6 @@ static bool iptables_text(__u8 family, const char *table, const char *chain, int
 	return found;
 }
 
-static const char *family_word(__u8 family)
-{
-	switch (family) {
-	case NFPROTO_INET: return "inet";
-	case NFPROTO_IPV4: return "ip";
-	case NFPROTO_ARP: return "arp";
-	case NFPROTO_NETDEV: return "netdev";
-	case NFPROTO_BRIDGE: return "bridge";
-	case NFPROTO_IPV6: return "ip6";
-	}
-	return NULL;
-}
-
 /*
  * Names come from the kernel. nft 1.0.6 takes no quoted table or chain
  * name in `list chain`, so only names its scanner reads as one string.
@@ -358,7 +346,7 @@ static bool nft_word(const char *s)
 static bool nft_text(struct nft_rules *nr, __u8 family, const char *table, const char *chain,
 		     __u64 handle, char *buf, size_t len)
 {
-	const char *fam = family_word(family);
+	const char *fam = nf_family_name(family);
 	char cmd[600];
 
 	if (!fam || !nft_word(table) || !nft_word(chain))

@@ -47,9 +47,21 @@ static volatile sig_atomic_t stop_phase_set;
 
 static void on_signal(int sig)
 {
-	if (exiting && stop_phase_set && write(STDERR_FILENO, stop_phase, strlen(stop_phase)) < 0)
-		exiting = 1; /* nothing to do: stderr is gone too */
+	int saved = errno;
+
+	if (sig == SIGPIPE) {
+		/*
+		 * Stop once: with stderr closed too, each later write (this
+		 * handler's own included) would raise it again, forever.
+		 * EPIPE tells the writers the rest.
+		 */
+		signal(SIGPIPE, SIG_IGN);
+	} else if (exiting && stop_phase_set &&
+		   write(STDERR_FILENO, stop_phase, strlen(stop_phase)) < 0) {
+		/* nothing to do: stderr is gone too */
+	}
 	exiting = 1;
+	errno = saved;
 }
 
 static void say_phase(const char *fmt, ...)

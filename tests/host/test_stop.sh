@@ -66,6 +66,33 @@ wait $pipe_pid
 stopped_cleanly "$TMP/pipe.err" "pwru | head -2"
 echo "pwru | head -2: exit 0, summary, ready file removed"
 
+# `pwru 2>&1 | head -1`: stderr goes with stdout. The first write after head
+# has gone raises SIGPIPE; the handler once spun on it, each of its own
+# writes to stderr raising it again (100% CPU, never exiting).
+rm -f "$TMP/ready" "$TMP/both.rc"
+{
+	rc=0
+	# a pwru that spins is killed at 20 s: the test fails rather than hangs
+	timeout -s KILL 20 "$PWRU" --probe-backend tracepoint --ready-file "$TMP/ready" "$FILTER" 2>&1 || rc=$?
+	echo $rc >"$TMP/both.rc"
+} | head -n 1 >/dev/null &
+both_pid=$!
+i=0
+while [ ! -e "$TMP/ready" ] && [ ! -e "$TMP/both.rc" ] && [ $i -lt 300 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+send_udp 127.0.0.1 9997 3
+i=0
+while [ ! -e "$TMP/both.rc" ] && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+wait $both_pid
+[ "$i" -lt 50 ] || fail "pwru 2>&1 | head -1: pwru still running 5s after head exited (rc $(cat "$TMP/both.rc"))"
+[ "$(cat "$TMP/both.rc")" = 0 ] || fail "pwru 2>&1 | head -1: exit $(cat "$TMP/both.rc"), want 0"
+echo "pwru 2>&1 | head -1: exit 0"
+
 # SIGINT during a slow attach (30 tracepoints, 200 ms each): back within 2 s,
 # never ready, fewer probes than the full set.
 rm -f "$TMP/ready"

@@ -12,6 +12,7 @@
 #include <net/if.h>
 
 #include "options.h"
+#include "perr.h"
 #include "features.h"
 #include "funcs.h"
 #include "pcap.h"
@@ -180,15 +181,8 @@ void options__usage(FILE *out)
 	      out);
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* refusals of bad input: -EINVAL with the message */
+#define fail(err, len, ...) perr__msg(err, len, -EINVAL, __VA_ARGS__)
 
 static int parse_u64(const char *s, unsigned long long *v)
 {

@@ -77,3 +77,13 @@ int perr__exit(int rc)
 	reason[0] = '\0';
 	return rc;
 }
+
+int perr__msg(char *buf, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}

@@ -38,4 +38,11 @@ int perr__exit(int rc);
 /* The object for message and exit code rc, as perr__exit() writes it. */
 void perr__write_json(FILE *out, const char *message, int rc);
 
+/*
+ * A one-line message into buf, for a parser whose caller reports it (with
+ * perr() or in a test); returns ret, a negative errno.
+ */
+int perr__msg(char *buf, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif /* PWRU_PERR_H */

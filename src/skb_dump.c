@@ -8,6 +8,7 @@
 
 #include "json_writer.h"
 #include "skb_dump.h"
+#include "perr.h"
 
 struct skb_dump {
 	const struct btf *btf;
@@ -25,15 +26,7 @@ static void dump_printf(void *ctx, const char *fmt, va_list args)
 	vfprintf(d->out, fmt, args);
 }
 
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
+#define fail perr__msg
 
 /* A member by name, looked for through anonymous structs and unions too. */
 static int find_member(const struct btf *btf, __u32 id, const char *name, __u32 *bit_off,

@@ -16,16 +16,10 @@
 #include "sbuf.h"
 #include "json_writer.h"
 #include "options.h"
+#include "perr.h"
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* refusals of bad input: -EINVAL with the message */
+#define fail(err, len, ...) perr__msg(err, len, -EINVAL, __VA_ARGS__)
 
 static const char *skip_space(const char *s)
 {

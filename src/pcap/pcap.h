@@ -12,6 +12,8 @@
 #ifndef PWRU_PCAP_H
 #define PWRU_PCAP_H
 
+#include "perr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -87,8 +89,7 @@ struct pcap_where {
 };
 
 /* translate.c and splice.c: format err, return ret */
-int pcap__fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+#define pcap__fail perr__msg /* src/perr.h */
 
 int pcap_splice(const struct pwru_pcap *f, const struct bpf_insn *insns, size_t cnt,
 		struct bpf_insn **out, size_t *out_cnt, struct pcap_btf_ext *func_info,

@@ -151,16 +151,6 @@ static int size_of(__u16 code)
 	return 0;
 }
 
-int pcap__fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 static int xlate_ld(struct xlate *x, const struct pcap_cbpf *c, int dst)
 {
 	int size = size_of(c->code);

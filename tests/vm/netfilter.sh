@@ -171,11 +171,15 @@ netfilter_cell() {
 	t0=$(now)
 	case $KERNEL in
 	debian-5.10) NF_NAMES=no ;; # nf_tables has no module BTF there
-	# a pinned build on a kernel without BTF: the drop reasons come from the
-	# build's table, but the rule walk relocates nf_tables' structs through BTF
-	*-pinned) NF_NAMES=pinned ;;
 	*) NF_NAMES=yes ;;
 	esac
+	# a pinned build on a kernel without BTF (scenarios-nobtf.sh runs this
+	# file with PWRU_PINNED_DIR and no --kernel-btf): the drop reasons come
+	# from the build's table, but the rule walk relocates nf_tables' structs
+	# through BTF
+	if [ ! -e /sys/kernel/btf/vmlinux ] && [ -z "${PWRU_KERNEL_BTF:-}" ]; then
+		NF_NAMES=pinned
+	fi
 	trap 'nf_cleanup; cleanup' EXIT
 	nf_setup
 	NF_DETAIL=

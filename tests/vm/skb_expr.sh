@@ -29,6 +29,22 @@ trap 'rm -rf "$W"' EXIT
 
 result() { echo "RESULT $KERNEL $1 $2 $3 ${4:-}"; }
 
+# A kernel without BTF and no --kernel-btf (a pinned build): the fields or
+# the dump cannot be looked up, and pwru must say so, exit 2, on every backend.
+if [ ! -e /sys/kernel/btf/vmlinux ] && [ -z "${PWRU_KERNEL_BTF:-}" ]; then
+	for be in "$@"; do
+		t0=$SECONDS
+		msg=$(timeout 120 "$PWRU" --probe-backend "$be" --filter-skb-expr 'skb->len > 1000' 'host 203.0.113.77' </dev/null 2>&1 >/dev/null)
+		rc=$?
+		if [ $rc = 2 ] && echo "$msg" | grep -q -- "needs the kernel's BTF.*--kernel-btf"; then
+			result "expr-$be" pass $((SECONDS - t0)) "no BTF: refused, exit 2: $(echo "$msg" | tail -1)"
+		else
+			result "expr-$be" FAIL $((SECONDS - t0)) "no BTF: exit $rc, want 2 naming --kernel-btf: $(echo "$msg" | tail -1)"
+		fi
+	done
+	exit 0
+fi
+
 # session OUT TRAFFIC ARGS...: run pwru, wait until attached, run TRAFFIC, stop
 session() {
 	local out=$1 traffic=$2 pid i

@@ -93,13 +93,16 @@ if rc != "0":
 if "module BTF" in text:
     problems.append("functions skipped for their module's BTF: %s"
                     % re.search(r".*module BTF.*", text).group(0).strip())
-# vmlinux is one more BTF object among the targets
-if len(objs) <= 65:
+# vmlinux is one more BTF object among the targets. A link's fdinfo names
+# its target only on newer kernels (not 6.1): there the module BTF skips
+# above are the check (the old 64-entry cache showed as such skips).
+if objs and len(objs) <= 65:
     problems.append("links reach %d BTF objects, not more than 64 modules" % len(objs))
 if not att:
     problems.append("no 'attached' line")
-msg = "%s of %s functions in %s modules attached, links on %d BTF objects" % (
-    att.group(1) if att else "?", nfuncs, nmods, len(objs))
+msg = "%s of %s functions in %s modules attached, %s" % (
+    att.group(1) if att else "?", nfuncs, nmods,
+    "links on %d BTF objects" % len(objs) if objs else "no module BTF skip (no target_obj_id in this kernel's link fdinfo)")
 print(msg if not problems else msg + "; " + "; ".join(problems))
 sys.exit(1 if problems else 0)
 PYEOF

@@ -7,6 +7,7 @@
 #include <bpf/btf.h>
 
 #include "drop_reason.h"
+#include "unit_main.h"
 
 #define HOST_BTF "/sys/kernel/btf/vmlinux"
 
@@ -155,13 +156,4 @@ static Suite *drop_reason_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(drop_reason_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(drop_reason_suite)

@@ -14,6 +14,7 @@
 
 #include "features_impl.h"
 #include "verifier_log.h"
+#include "unit_main.h"
 
 static struct features *load(const char *name)
 {
@@ -561,13 +562,4 @@ static Suite *features_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(features_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(features_suite)

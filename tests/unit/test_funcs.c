@@ -17,6 +17,7 @@
 
 #include "funcs.h"
 #include "ksyms.h"
+#include "unit_main.h"
 
 #define HOST_BTF "/sys/kernel/btf/vmlinux"
 #define DATA "tests/unit/data/"
@@ -667,12 +668,6 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(funcs_suite());
-	int failed;
-
 	libbpf_set_print(quiet);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(funcs_suite());
 }

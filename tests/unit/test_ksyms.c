@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ksyms.h"
+#include "unit_main.h"
 
 #define DATA "tests/unit/data/"
 
@@ -176,13 +177,4 @@ static Suite *ksyms_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(ksyms_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(ksyms_suite)

@@ -8,6 +8,7 @@
 
 #include "drop_summary.h"
 #include "nf_explain.h"
+#include "unit_main.h"
 
 static struct pwru_nf rule_drop(void)
 {
@@ -164,8 +165,6 @@ int main(void)
 {
 	Suite *s = suite_create("nf_explain");
 	TCase *tc = tcase_create("text");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, iptables_rule);
 	tcase_add_test(tc, nft_rule_in_jumped_chain);
@@ -175,9 +174,5 @@ int main(void)
 	tcase_add_test(tc, summary_order);
 	tcase_add_test(tc, summary_empty);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

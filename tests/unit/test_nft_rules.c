@@ -8,6 +8,7 @@
 
 #include "nft_rules.h"
 #include "nft_trace.h"
+#include "unit_main.h"
 
 static const char ipt_dump[] = "-P OUTPUT ACCEPT\n"
 			       "-A OUTPUT -d 1.1.1.1/32 -p tcp -m tcp -j DROP\n"
@@ -110,17 +111,11 @@ int main(void)
 {
 	Suite *s = suite_create("nft_rules");
 	TCase *tc = tcase_create("text");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, iptables_lines);
 	tcase_add_test(tc, nft_lines);
 	tcase_add_test(tc, xtables_tables);
 	tcase_add_test(tc, trace_selection);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include "options.h"
 #include "features.h"
+#include "unit_main.h"
 
 static struct options o;
 static char err[512];
@@ -253,8 +254,6 @@ int main(void)
 {
 	Suite *s = suite_create("options");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, defaults);
@@ -271,9 +270,5 @@ int main(void)
 	tcase_add_test(tc, subcommands);
 	tcase_add_test(tc, no_state_between_parses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

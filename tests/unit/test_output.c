@@ -18,6 +18,7 @@
 #include "options.h"
 #include "output.h"
 #include "sbuf.h"
+#include "unit_main.h"
 
 static const char *const funcs[] = { "ip_output", "kfree_skb_reason", "__dev_queue_xmit" };
 static const char *const tps[] = { "net_dev_queue", "kfree_skb" };
@@ -550,8 +551,6 @@ int main(void)
 {
 	Suite *s = suite_create("output");
 	TCase *tc = tcase_create("golden");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, text_default);
@@ -573,9 +572,5 @@ int main(void)
 	tcase_add_test(tc, unknown_func_id);
 	tcase_add_test(tc, sbuf_flush_and_truncation);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -21,6 +21,7 @@
 #include <linux/filter.h>
 
 #include "pcap.h"
+#include "unit_main.h"
 
 #define CORPUS "tests/unit/pcap/exprs.txt"
 #define MAXPKT 512
@@ -685,8 +686,6 @@ int main(void)
 	Suite *s = suite_create("pcap");
 	TCase *tc = tcase_create("translate");
 	TCase *tk = tcase_create("kernel");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, compile_errors);
 	tcase_add_test(tc, l3_forms);
@@ -698,9 +697,5 @@ int main(void)
 	tcase_add_test(tk, odd_classic_programs_load);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tk);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

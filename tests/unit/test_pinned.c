@@ -19,6 +19,7 @@
 #include "funcs.h"
 #include "pinned.h"
 #include "privilege.h"
+#include "unit_main.h"
 
 #define DATA "tests/unit/data/"
 
@@ -399,8 +400,6 @@ int main(void)
 {
 	Suite *s = suite_create("pinned");
 	TCase *tc = tcase_create("no-btf");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, reasons_from_tracefs_6_12);
@@ -419,9 +418,5 @@ int main(void)
 	tcase_add_test(tc, discover_from_table);
 	tcase_add_test(tc, decide_with_pinned);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

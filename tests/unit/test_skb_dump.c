@@ -11,6 +11,7 @@
 #include "options.h"
 #include "output.h"
 #include "skb_dump.h"
+#include "unit_main.h"
 
 static struct btf *btf;
 static __u32 uint_id, ushort_id, char_id, uchar_ptr_id;
@@ -295,8 +296,6 @@ int main(void)
 {
 	Suite *s = suite_create("skb_dump");
 	TCase *tc = tcase_create("skb_dump");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, layout_into_cfg);
@@ -305,9 +304,5 @@ int main(void)
 	tcase_add_test(tc, in_output);
 	tcase_add_test(tc, bad_btf);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

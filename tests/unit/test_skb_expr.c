@@ -15,6 +15,7 @@
 #include "skb_expr.h"
 #include "sbuf.h"
 #include "options.h"
+#include "unit_main.h"
 
 static struct btf *btf;
 static char err[256];
@@ -423,9 +424,6 @@ int main(void)
 {
 	Suite *s = suite_create("skb_expr");
 	TCase *tc = tcase_create("core");
-	SRunner *r;
-	int failed;
-
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, parse_paths);
 	tcase_add_test(tc, parse_errors);
@@ -437,9 +435,5 @@ int main(void)
 	tcase_add_test(tc, options_flags);
 	tcase_add_test(tc, kernel_btf);
 	suite_add_tcase(s, tc);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -88,10 +88,27 @@ int kp_pmu_type(void)
 	return err ?: type;
 }
 
-int kp_pmu_open(int pmu_type, const char *sym)
+/*
+ * By name, registering a kprobe costs linear walks of kallsyms: one in
+ * register_kprobe()'s kallsyms_lookup_name() (a linear walk of every symbol
+ * until 6.2's sorted-name index) and one more in trace_kprobe's notrace
+ * check; from 6.7 (and the stable kernels it went back to) a count of the
+ * symbols of that name adds a walk of the modules' symbols. By address the
+ * kernel only bisects kallsyms' addresses. The
+ * name stays as a fallback for a kernel that refuses the address.
+ */
+int kp_pmu_open(int pmu_type, const char *sym, __u64 addr)
 {
 	struct perf_event_attr attr = { .size = sizeof(attr), .type = pmu_type };
+	int fd;
 
-	attr.config1 = (__u64)(unsigned long)sym; /* the kernel resolves module symbols too */
+	if (addr) {
+		attr.kprobe_addr = addr; /* config2; kprobe_func (config1) stays 0 */
+		fd = perf_open(&attr);
+		if (fd >= 0 || fd == -EMFILE || fd == -ENFILE || !sym)
+			return fd;
+		attr.kprobe_addr = 0;
+	}
+	attr.kprobe_func = (__u64)(unsigned long)sym; /* the kernel resolves module symbols too */
 	return perf_open(&attr);
 }

@@ -37,8 +37,11 @@ int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd);
 
 /* The kprobe PMU's perf type (4.17+), or a negative errno. */
 int kp_pmu_type(void);
-/* A perf kprobe event on sym through the kprobe PMU: the fd or a negative errno. */
-int kp_pmu_open(int pmu_type, const char *sym);
+/*
+ * A perf kprobe event through the kprobe PMU on addr when it is known, else
+ * on sym: the fd or a negative errno. By address, the kernel looks no name up.
+ */
+int kp_pmu_open(int pmu_type, const char *sym, __u64 addr);
 
 /*
  * The kprobe backends' open: *skelp = PWRU_SKEL_OPEN(type, r, b), then

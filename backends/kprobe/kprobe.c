@@ -57,7 +57,7 @@ static void attach_job(size_t i, void *arg)
 		kb->stage[i] = "skb argument beyond the 5th";
 		return;
 	}
-	pfd = kp_pmu_open(kb->pmu_type, f->name);
+	pfd = kp_pmu_open(kb->pmu_type, f->name, f->addr);
 	if (pfd < 0) {
 		kb->err[i] = pfd;
 		kb->stage[i] = "perf_event_open";
@@ -184,7 +184,7 @@ static int kprobe_probe_load(const struct pwru_run *r, struct be_probe *p)
 	err = kp_pmu_type();
 	if (err < 0)
 		return err;
-	pfd = kp_pmu_open(err, pwru_probe_targets[1]);
+	pfd = kp_pmu_open(err, pwru_probe_targets[1], 0);
 	if (pfd < 0)
 		return pfd;
 	p->stage = "open";

@@ -15,12 +15,7 @@ set -u
 
 KERNEL=${1:?usage: tests/vm/skb_dump.sh KERNEL BACKEND...}
 shift
-VM_DIR=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$VM_DIR/../.." && pwd)
-PWRU=${PWRU:-$REPO/pwru}
-PY=/usr/bin/python3
-BTF_ARGS=()
-[ -z "${PWRU_KERNEL_BTF:-}" ] || BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
+. "$(dirname "$0")/guest_lib.sh"
 PORT=9997
 FUNCS='(ip_output|ip_finish_output|__ip_local_out|ip_rcv|__udp4_lib_rcv|kfree_skb.*|consume_skb|sk_skb_reason_drop)'
 TPS='(kfree_skb|consume_skb|net_dev_queue)'
@@ -28,36 +23,23 @@ DUMPS=(--output-skb --output-skb-shared-info --output-skb-cb)
 W=$(mktemp -d /tmp/pwru-skbdump.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
-result() { echo "RESULT $KERNEL $1 $2 $3 ${4:-}"; }
-
 # A kernel without BTF and no --kernel-btf (a pinned build): the fields or
 # the dump cannot be looked up, and pwru must say so, exit 2, on every backend.
-if [ ! -e /sys/kernel/btf/vmlinux ] && [ -z "${PWRU_KERNEL_BTF:-}" ]; then
+if no_btf; then
 	for be in "$@"; do
-		t0=$SECONDS
-		msg=$(timeout 120 "$PWRU" --probe-backend "$be" "${DUMPS[@]}" 'host 203.0.113.77' </dev/null 2>&1 >/dev/null)
-		rc=$?
-		if [ $rc = 2 ] && echo "$msg" | grep -q -- "formatted from the kernel's BTF.*--kernel-btf"; then
-			result "skb-dump-$be" pass $((SECONDS - t0)) "no BTF: refused, exit 2: $(echo "$msg" | tail -1)"
-		else
-			result "skb-dump-$be" FAIL $((SECONDS - t0)) "no BTF: exit $rc, want 2 naming --kernel-btf: $(echo "$msg" | tail -1)"
-		fi
+		refused_without_btf skb-dump "formatted from the kernel's BTF.*--kernel-btf" "$be" "${DUMPS[@]}"
 	done
 	exit 0
 fi
 
 # session OUT ARGS...: trace three datagrams to the closed port
 session() {
-	local out=$1 pid i
+	local out=$1 pid
 	shift
 	"$PWRU" "$@" "${BTF_ARGS[@]}" "${DUMPS[@]}" --output-file "$out" --ready-file "$out.ready" \
 		"udp and dst port $PORT" </dev/null >/dev/null 2>"$out.err" &
 	pid=$!
-	for i in $(seq 600); do
-		[ -e "$out.ready" ] || { kill -0 $pid 2>/dev/null && sleep 0.5 && continue; }
-		break
-	done
-	[ -e "$out.ready" ] || { wait $pid; return 1; }
+	wait_ready "$out.ready" $pid || return 1
 	"$PY" -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(3): s.sendto(b"pwru skb dump", ("127.0.0.1", int(sys.argv[1])))' $PORT

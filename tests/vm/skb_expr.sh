@@ -17,46 +17,28 @@ set -u
 
 KERNEL=${1:?usage: tests/vm/skb_expr.sh KERNEL BACKEND...}
 shift
-VM_DIR=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$VM_DIR/../.." && pwd)
-PWRU=${PWRU:-$REPO/pwru}
-PY=/usr/bin/python3
-BTF_ARGS=()
-[ -z "${PWRU_KERNEL_BTF:-}" ] || BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
+. "$(dirname "$0")/guest_lib.sh"
 FUNCS='(ip_local_out|__ip_local_out|ip_output|ip_finish_output2?|__ip_queue_xmit|__tcp_transmit_skb|tcp_transmit_skb|__dev_queue_xmit|ip_rcv|ip_local_deliver|udp_rcv|tcp_v4_rcv|kfree_skbmem|__kfree_skb|napi_skb_cache_put|__napi_kfree_skb)'
 W=$(mktemp -d /tmp/pwru-expr.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
-result() { echo "RESULT $KERNEL $1 $2 $3 ${4:-}"; }
-
 # A kernel without BTF and no --kernel-btf (a pinned build): the fields or
 # the dump cannot be looked up, and pwru must say so, exit 2, on every backend.
-if [ ! -e /sys/kernel/btf/vmlinux ] && [ -z "${PWRU_KERNEL_BTF:-}" ]; then
+if no_btf; then
 	for be in "$@"; do
-		t0=$SECONDS
-		msg=$(timeout 120 "$PWRU" --probe-backend "$be" --filter-skb-expr 'skb->len > 1000' 'host 203.0.113.77' </dev/null 2>&1 >/dev/null)
-		rc=$?
-		if [ $rc = 2 ] && echo "$msg" | grep -q -- "needs the kernel's BTF.*--kernel-btf"; then
-			result "expr-$be" pass $((SECONDS - t0)) "no BTF: refused, exit 2: $(echo "$msg" | tail -1)"
-		else
-			result "expr-$be" FAIL $((SECONDS - t0)) "no BTF: exit $rc, want 2 naming --kernel-btf: $(echo "$msg" | tail -1)"
-		fi
+		refused_without_btf expr "needs the kernel's BTF.*--kernel-btf" "$be" --filter-skb-expr 'skb->len > 1000'
 	done
 	exit 0
 fi
 
 # session OUT TRAFFIC ARGS...: run pwru, wait until attached, run TRAFFIC, stop
 session() {
-	local out=$1 traffic=$2 pid i
+	local out=$1 traffic=$2 pid
 	shift 2
 	"$PWRU" "$@" "${BTF_ARGS[@]}" --output-json --output-file "$out" \
 		--ready-file "$out.ready" </dev/null >/dev/null 2>"$out.err" &
 	pid=$!
-	for i in $(seq 600); do
-		[ -e "$out.ready" ] || { kill -0 $pid 2>/dev/null && sleep 0.5 && continue; }
-		break
-	done
-	[ -e "$out.ready" ] || { wait $pid; return 1; }
+	wait_ready "$out.ready" $pid || return 1
 	$traffic >>"$out.err" 2>&1
 	sleep 1
 	kill -INT $pid

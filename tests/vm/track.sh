@@ -15,12 +15,7 @@ set -u
 
 KERNEL=${1:?usage: tests/vm/track.sh KERNEL BACKEND...}
 shift
-VM_DIR=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$VM_DIR/../.." && pwd)
-PWRU=${PWRU:-$REPO/pwru}
-PY=/usr/bin/python3
-BTF_ARGS=()
-[ -z "${PWRU_KERNEL_BTF:-}" ] || BTF_ARGS=(--kernel-btf "$PWRU_KERNEL_BTF")
+. "$(dirname "$0")/guest_lib.sh"
 FUNCS='(ip_local_out|__ip_local_out|ip_output|ip_finish_output.*|nf_hook_slow|nf_nat_.*|__dev_queue_xmit|ip_rcv.*|ip_local_deliver.*|tcp_v4_rcv|kfree_skbmem|__kfree_skb|napi_skb_cache_put|__napi_kfree_skb)'
 RULE=(OUTPUT -d 127.0.0.99 -p tcp --dport 9999 -j DNAT --to-destination 127.0.0.1:9998)
 W=$(mktemp -d /tmp/pwru-track.XXXXXX)
@@ -33,20 +28,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-result() { echo "RESULT $KERNEL $1 $2 $3 ${4:-}"; }
-
 # session OUT ARGS...: trace one connect through the DNAT rule
 session() {
-	local out=$1 pid i
+	local out=$1 pid
 	shift
 	"$PWRU" "$@" "${BTF_ARGS[@]}" --output-json --filter-func "$FUNCS" --output-file "$out" \
 		--ready-file "$out.ready" 'dst host 127.0.0.99' </dev/null >/dev/null 2>"$out.err" &
 	pid=$!
-	for i in $(seq 600); do
-		[ -e "$out.ready" ] || { kill -0 $pid 2>/dev/null && sleep 0.5 && continue; }
-		break
-	done
-	[ -e "$out.ready" ] || { wait $pid; return 1; }
+	wait_ready "$out.ready" $pid || return 1
 	"$PY" -c 'import socket; socket.create_connection(("127.0.0.99", 9999), timeout=10).close()' ||
 		echo "connect through the DNAT rule failed" >>"$out.err"
 	sleep 1

@@ -39,6 +39,21 @@ for sig in INT TERM HUP; do
 	echo "SIG$sig: exit 0, summary, ready file removed"
 done
 
+# wait_for TENTHS FILE...: until one of FILEs exists, at most TENTHS/10 s; false if none did
+wait_for() {
+	n=$1
+	shift
+	i=0
+	while [ $i -lt "$n" ]; do
+		for f in "$@"; do
+			[ -e "$f" ] && return 0
+		done
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
 # `pwru | head -2`: the reader goes after two lines; pwru notices at its next
 # write (EPIPE) or, with no more traffic, at its next poll, and exits 0.
 rm -f "$TMP/ready"
@@ -48,18 +63,9 @@ rm -f "$TMP/ready"
 	echo $rc >"$TMP/pipe.rc"
 } | head -n 2 >"$TMP/pipe.out" &
 pipe_pid=$!
-i=0
-while [ ! -e "$TMP/ready" ] && [ ! -e "$TMP/pipe.rc" ] && [ $i -lt 300 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+wait_for 300 "$TMP/ready" "$TMP/pipe.rc" || true
 send_udp 127.0.0.1 9997 3
-i=0
-while [ ! -e "$TMP/pipe.rc" ] && [ $i -lt 50 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
-[ -e "$TMP/pipe.rc" ] || { kill -INT $(pgrep -P $pipe_pid) 2>/dev/null; fail "pwru | head -2: pwru still running 5s after head exited"; }
+wait_for 50 "$TMP/pipe.rc" || { kill -INT $(pgrep -P $pipe_pid) 2>/dev/null; fail "pwru | head -2: pwru still running 5s after head exited"; }
 wait $pipe_pid
 [ "$(cat "$TMP/pipe.rc")" = 0 ] || { cat "$TMP/pipe.err"; fail "pwru | head -2: exit $(cat "$TMP/pipe.rc"), want 0"; }
 [ "$(wc -l <"$TMP/pipe.out")" = 2 ] || fail "pwru | head -2: head saw $(wc -l <"$TMP/pipe.out") lines"
@@ -77,19 +83,12 @@ rm -f "$TMP/ready" "$TMP/both.rc"
 	echo $rc >"$TMP/both.rc"
 } | head -n 1 >/dev/null &
 both_pid=$!
-i=0
-while [ ! -e "$TMP/ready" ] && [ ! -e "$TMP/both.rc" ] && [ $i -lt 300 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+wait_for 300 "$TMP/ready" "$TMP/both.rc" || true
 send_udp 127.0.0.1 9997 3
-i=0
-while [ ! -e "$TMP/both.rc" ] && [ $i -lt 50 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
+late=0
+wait_for 50 "$TMP/both.rc" || late=1
 wait $both_pid
-[ "$i" -lt 50 ] || fail "pwru 2>&1 | head -1: pwru still running 5s after head exited (rc $(cat "$TMP/both.rc"))"
+[ $late = 0 ] || fail "pwru 2>&1 | head -1: pwru still running 5s after head exited (rc $(cat "$TMP/both.rc"))"
 [ "$(cat "$TMP/both.rc")" = 0 ] || fail "pwru 2>&1 | head -1: exit $(cat "$TMP/both.rc"), want 0"
 echo "pwru 2>&1 | head -1: exit 0"
 

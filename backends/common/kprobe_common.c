@@ -94,8 +94,8 @@ int kp_pmu_type(void)
  * until 6.2's sorted-name index) and one more in trace_kprobe's notrace
  * check; from 6.7 (and the stable kernels it went back to) a count of the
  * symbols of that name adds a walk of the modules' symbols. By address the
- * kernel only bisects kallsyms' addresses. The
- * name stays as a fallback for a kernel that refuses the address.
+ * kernel only bisects kallsyms' addresses. The name stays as a fallback for
+ * a kernel that refuses the address.
  */
 int kp_pmu_open(int pmu_type, const char *sym, __u64 addr)
 {

@@ -6,7 +6,8 @@ TMP=$(mktemp -d /tmp/pwru-test.XXXXXX)
 PWRU_PID=
 
 cleanup() {
-	[ -n "$PWRU_PID" ] && kill -INT "$PWRU_PID" 2>/dev/null || true
+	# CONT: a test that fails while pwru is held with SIGSTOP must not leave it there
+	[ -n "$PWRU_PID" ] && kill -INT "$PWRU_PID" 2>/dev/null && kill -CONT "$PWRU_PID" 2>/dev/null || true
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

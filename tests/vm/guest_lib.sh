@@ -29,6 +29,21 @@ refused_without_btf() {
 	fi
 }
 
+# judge CELL T0 OUT RC VERDICT...: CELL's RESULT line from a session that
+# exited RC and wrote OUT, and from the VERDICT command's exit and words
+judge() {
+	local cell=$1 t0=$2 out=$3 rc=$4 d
+	shift 4
+	if [ "$rc" != 0 ]; then
+		result "$cell" FAIL $((SECONDS - t0)) "pwru failed: $(tail -1 "$out.err")"
+	elif d=$("$@" 2>&1); then
+		result "$cell" pass $((SECONDS - t0)) "$d"
+	else
+		result "$cell" FAIL $((SECONDS - t0)) "$d; $(tail -1 "$out.err")"
+		[ -z "${PWRU_VM_KEEP_TRACE:-}" ] || cat "$out"
+	fi
+}
+
 # wait_ready READY PID: until pwru (PID) writes READY, at most 300 s; fails,
 # having reaped PID, when it exits first or never gets there
 wait_ready() {

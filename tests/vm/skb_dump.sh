@@ -84,14 +84,8 @@ for be in "$@"; do
 	filter=$FUNCS
 	[ "$be" != tracepoint ] || filter=$TPS
 	out=$W/$be.json
-	if ! session "$out" --probe-backend "$be" --filter-func "$filter" --output-json; then
-		result "skb-dump-$be" FAIL $((SECONDS - t0)) "pwru failed: $(tail -1 "$out.err")"
-	elif d=$(verdict "$out" 2>&1); then
-		result "skb-dump-$be" pass $((SECONDS - t0)) "$d"
-	else
-		result "skb-dump-$be" FAIL $((SECONDS - t0)) "$d; $(tail -1 "$out.err")"
-		[ -z "${PWRU_VM_KEEP_TRACE:-}" ] || cat "$out"
-	fi
+	session "$out" --probe-backend "$be" --filter-func "$filter" --output-json
+	judge "skb-dump-$be" $t0 "$out" $? verdict "$out"
 	# the perf buffer (kernels before 5.8) carries the longer record too: once
 	if [ "$be" = "$1" ]; then
 		t0=$SECONDS

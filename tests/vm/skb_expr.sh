@@ -109,16 +109,10 @@ for be in "$@"; do
 	args=(--probe-backend "$be")
 	[ "$be" = tracepoint ] || args+=(--filter-func "$FUNCS")
 	out=$W/expr-$be.json
-	if ! session "$out" udp_pair "${args[@]}" --filter-skb-expr 'skb->len > 1000' \
+	session "$out" udp_pair "${args[@]}" --filter-skb-expr 'skb->len > 1000' \
 		--output-skb-metadata 'skb->len' --output-skb-metadata 'skb->dev->ifindex' \
-		'udp and (dst port 9971 or dst port 9970)'; then
-		result "expr-$be" FAIL $((SECONDS - t0)) "pwru failed: $(tail -1 "$out.err")"
-	elif d=$(expr_verdict "$out" 2>&1); then
-		result "expr-$be" pass $((SECONDS - t0)) "$d"
-	else
-		result "expr-$be" FAIL $((SECONDS - t0)) "$d; $(tail -1 "$out.err")"
-		[ -z "${PWRU_VM_KEEP_TRACE:-}" ] || cat "$out"
-	fi
+		'udp and (dst port 9971 or dst port 9970)'
+	judge "expr-$be" $t0 "$out" $? expr_verdict "$out"
 	# the tracepoint backend has no event at a clone function's return
 	[ "$be" != tracepoint ] || continue
 	for mode in 1 0; do
@@ -127,15 +121,9 @@ for be in "$@"; do
 		targs=(--filter-track-skb)
 		[ $mode = 1 ] || { col=clone-untracked-$be; targs=(); }
 		out=$W/$col.json
-		if ! session "$out" syn "${args[@]}" "${targs[@]}" \
-			--filter-skb-expr 'skb->fclone == SKB_FCLONE_ORIG'; then
-			result "$col" FAIL $((SECONDS - t0)) "pwru failed: $(tail -1 "$out.err")"
-		elif d=$(clone_verdict "$out" $mode 2>&1); then
-			result "$col" pass $((SECONDS - t0)) "$d"
-		else
-			result "$col" FAIL $((SECONDS - t0)) "$d; $(tail -1 "$out.err")"
-			[ -z "${PWRU_VM_KEEP_TRACE:-}" ] || cat "$out"
-		fi
+		session "$out" syn "${args[@]}" "${targs[@]}" \
+			--filter-skb-expr 'skb->fclone == SKB_FCLONE_ORIG'
+		judge "$col" $t0 "$out" $? clone_verdict "$out" $mode
 	done
 done
 exit 0

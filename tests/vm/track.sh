@@ -108,14 +108,8 @@ for be in "${bes[@]}"; do
 		col=track-$be
 		[ $mode = 1 ] || col=untracked-$be
 		out=$W/$col.json
-		if ! session "$out" "${args[@]}"; then
-			result "$col" FAIL $((SECONDS - t0)) "pwru failed: $(tail -1 "$out.err")"
-		elif d=$(verdict "$out" $mode 2>&1); then
-			result "$col" pass $((SECONDS - t0)) "$d"
-		else
-			result "$col" FAIL $((SECONDS - t0)) "$d; $(tail -1 "$out.err")"
-			[ -z "${PWRU_VM_KEEP_TRACE:-}" ] || cat "$out"
-		fi
+		session "$out" "${args[@]}"
+		judge "$col" $t0 "$out" $? verdict "$out" $mode
 	done
 done
 exit 0

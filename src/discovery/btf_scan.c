@@ -21,28 +21,33 @@
  */
 #define MAX_MODS 32
 
-/* Skip typedefs, cv-qualifiers and type tags (__rcu, __user, ...); NULL on a cycle. */
-static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
+/*
+ * Skip typedefs, cv-qualifiers and type tags (__rcu, __user, ...) from *id
+ * on, leaving *id at the type returned; NULL on a cycle.
+ */
+static const struct btf_type *skip_mods(const struct btf *btf, __u32 *id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = btf__type_by_id(btf, *id);
 	int depth = 0;
 
 	while (t && (btf_is_typedef(t) || btf_is_mod(t) || btf_is_type_tag(t))) {
 		if (++depth > MAX_MODS)
 			return NULL;
-		t = btf__type_by_id(btf, t->type);
+		*id = t->type;
+		t = btf__type_by_id(btf, *id);
 	}
 	return t;
 }
 
 static bool is_skb_ptr(const struct btf *btf, __u32 id)
 {
-	const struct btf_type *t = skip_mods(btf, id);
+	const struct btf_type *t = skip_mods(btf, &id);
 	const char *name;
 
 	if (!t || !btf_is_ptr(t))
 		return false;
-	t = skip_mods(btf, t->type);
+	id = t->type;
+	t = skip_mods(btf, &id);
 	if (!t)
 		return false;
 	/* A forward declaration only happens in hand-made or partial BTF. */
@@ -54,21 +59,60 @@ static bool is_skb_ptr(const struct btf *btf, __u32 id)
 
 static bool is_void_ptr(const struct btf *btf, __u32 id)
 {
-	const struct btf_type *t = skip_mods(btf, id);
+	const struct btf_type *t = skip_mods(btf, &id);
 
 	return t && btf_is_ptr(t) && t->type == 0;
 }
 
+/*
+ * Answers per BTF type id, computed once: vmlinux has 56k functions but
+ * only 29k prototypes and 5.5k distinct parameter types, and
+ * walking the same modifier chains and prototypes again was most of the
+ * scan. Both arrays have btf__type_cnt() entries: a module's functions may
+ * use any id of its base too.
+ */
+struct scan_memo {
+	__u8 *skb; /* per parameter type: 0 unknown, 1 not an skb pointer, 2 one */
+	__u8 *pos; /* per prototype: 0 unknown, else skb_param_pos() + 1 */
+	__u32 n;
+};
+
+static bool is_skb_ptr_memo(const struct btf *btf, struct scan_memo *m, __u32 id)
+{
+	if (id >= m->n)
+		return false; /* no such type: libbpf's btf__type_by_id() says NULL */
+	if (!m->skb[id])
+		m->skb[id] = is_skb_ptr(btf, id) ? 2 : 1;
+	return m->skb[id] == 2;
+}
+
 /* 1-based position of the first skb parameter from param first on, or 0. */
-static int skb_param_pos(const struct btf *btf, const struct btf_type *proto, int first)
+static int skb_param_pos(const struct btf *btf, struct scan_memo *m,
+			 const struct btf_type *proto, int first)
 {
 	const struct btf_param *p = btf_params(proto);
 	int i, n = btf_vlen(proto);
 
 	for (i = first; i < n; i++)
-		if (is_skb_ptr(btf, p[i].type))
+		if (is_skb_ptr_memo(btf, m, p[i].type))
 			return i - first + 1;
 	return 0;
+}
+
+/* skb_param_pos() of prototype id, 0 when id is no prototype; first is per scan. */
+static int proto_skb_pos(const struct btf *btf, struct scan_memo *m, __u32 id, int first)
+{
+	const struct btf_type *proto;
+	int pos;
+
+	if (id < m->n && m->pos[id])
+		return m->pos[id] - 1;
+	proto = btf__type_by_id(btf, id);
+	pos = proto && btf_is_func_proto(proto) ? skb_param_pos(btf, m, proto, first) : 0;
+	/* a position past 254 (vlen goes to 65535) is looked for each time */
+	if (id < m->n && pos < 255)
+		m->pos[id] = pos + 1;
+	return pos;
 }
 
 int skb_funcs__push(struct skb_funcs *out, size_t *cap, const char *name,
@@ -160,81 +204,112 @@ static __u32 own_start_id(const struct btf *btf)
 
 /*
  * What one BTF type is to the scan: the prototype whose skb parameter is
- * looked for, the name to record, and how many leading parameters are not
- * event arguments. False for every other type.
+ * looked for and how many leading parameters are not event arguments
+ * (false for every other type), and the name to record. The name is only
+ * looked up for a match: the other 54k functions' names stay unread.
  */
-typedef bool (*scan_match_fn)(const struct btf *btf, const struct btf_type *t,
-			      const struct btf_type **proto, const char **name, int *skip);
+struct scan_kind {
+	bool (*match)(const struct btf *btf, const struct btf_type *t, __u32 *proto, int *skip);
+	const char *(*name)(const struct btf *btf, const struct btf_type *t);
+};
 
-static bool match_func(const struct btf *btf, const struct btf_type *t,
-		       const struct btf_type **proto, const char **name, int *skip)
+static bool match_func(const struct btf *btf, const struct btf_type *t, __u32 *proto,
+		       int *skip)
 {
 	if (!btf_is_func(t))
 		return false;
-	/* libbpf does not check a name's offset: a corrupt --kernel-btf gives NULL */
-	*name = btf__name_by_offset(btf, t->name_off);
-	if (!*name || !**name)
-		return false;
-	*proto = btf__type_by_id(btf, t->type);
+	*proto = t->type;
 	*skip = 0;
-	return *proto && btf_is_func_proto(*proto);
+	return true;
+}
+
+static const char *func_name(const struct btf *btf, const struct btf_type *t)
+{
+	/* libbpf does not check a name's offset: a corrupt --kernel-btf gives NULL */
+	const char *name = btf__name_by_offset(btf, t->name_off);
+
+	return name && *name ? name : NULL;
+}
+
+static const char *tracepoint_name(const struct btf *btf, const struct btf_type *t)
+{
+	const size_t plen = strlen(TRACEPOINT_PREFIX);
+	const char *name = btf__name_by_offset(btf, t->name_off);
+
+	if (!name || strncmp(name, TRACEPOINT_PREFIX, plen) != 0)
+		return NULL;
+	return name + plen;
 }
 
 /* btf_trace_<event>: a typedef of a pointer to void (*)(void *data, args...) */
-static bool match_tracepoint(const struct btf *btf, const struct btf_type *t,
-			     const struct btf_type **proto, const char **name, int *skip)
+static bool match_tracepoint(const struct btf *btf, const struct btf_type *t, __u32 *proto,
+			     int *skip)
 {
-	const size_t plen = strlen(TRACEPOINT_PREFIX);
+	const struct btf_type *p;
 
-	if (!btf_is_typedef(t))
+	if (!btf_is_typedef(t) || !tracepoint_name(btf, t))
 		return false;
-	*name = btf__name_by_offset(btf, t->name_off);
-	if (!*name || strncmp(*name, TRACEPOINT_PREFIX, plen) != 0)
-		return false;
-	*name += plen;
-	t = skip_mods(btf, t->type);
+	*proto = t->type;
+	t = skip_mods(btf, proto);
 	if (!t || !btf_is_ptr(t))
 		return false;
-	*proto = skip_mods(btf, t->type);
+	*proto = t->type;
+	p = skip_mods(btf, proto);
 	/* Parameter 0 is the tracepoint's data pointer, not an event arg. */
 	*skip = 1;
-	return *proto && btf_is_func_proto(*proto) && btf_vlen(*proto) >= 1 &&
-	       is_void_ptr(btf, btf_params(*proto)[0].type);
+	return p && btf_is_func_proto(p) && btf_vlen(p) >= 1 &&
+	       is_void_ptr(btf, btf_params(p)[0].type);
 }
 
-static int scan(const struct btf *btf, const char *module, scan_match_fn match,
+static int scan(const struct btf *btf, const char *module, const struct scan_kind *kind,
 		struct skb_funcs *out)
 {
 	__u32 id, n = btf__type_cnt(btf);
 	size_t cap = out->n, from = out->n;
-	int err;
+	struct scan_memo memo = { .skb = calloc(n, 1), .pos = calloc(n, 1), .n = n };
+	int err = 0;
 
+	if (!memo.skb || !memo.pos) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (id = own_start_id(btf); id < n; id++) {
-		const struct btf_type *proto;
+		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name;
+		__u32 proto;
 		int pos, skip;
 
-		if (!match(btf, btf__type_by_id(btf, id), &proto, &name, &skip))
+		if (!kind->match(btf, t, &proto, &skip))
 			continue;
-		pos = skb_param_pos(btf, proto, skip);
+		pos = proto_skb_pos(btf, &memo, proto, skip);
 		if (!pos)
 			continue;
-		err = skb_funcs__push(out, &cap, name, module, id, pos, btf_vlen(proto) - skip);
+		name = kind->name(btf, t);
+		if (!name)
+			continue;
+		err = skb_funcs__push(out, &cap, name, module, id, pos,
+				      btf_vlen(btf__type_by_id(btf, proto)) - skip);
 		if (err)
-			return err;
+			goto out;
 	}
 	dedup_from(out, from);
-	return 0;
+out:
+	free(memo.skb);
+	free(memo.pos);
+	return err;
 }
+
+static const struct scan_kind scan_funcs = { match_func, func_name };
+static const struct scan_kind scan_tracepoints = { match_tracepoint, tracepoint_name };
 
 int skb_funcs__scan_btf(const struct btf *btf, const char *module, struct skb_funcs *out)
 {
-	return scan(btf, module, match_func, out);
+	return scan(btf, module, &scan_funcs, out);
 }
 
 int skb_tracepoints__scan_btf(const struct btf *btf, struct skb_funcs *out)
 {
-	return scan(btf, NULL, match_tracepoint, out);
+	return scan(btf, NULL, &scan_tracepoints, out);
 }
 
 void skb_funcs__free(struct skb_funcs *f)

@@ -129,6 +129,13 @@ static void text_report(const struct features *f, FILE *out)
 		if (rem)
 			fprintf(out, "  %-13s remedy: %s\n", "", rem);
 	}
+	if (features__usable(f, PWRU_BE_KPROBE, NULL, 0, NULL))
+		fprintf(out, "\nkprobes go: %s\n",
+			features__kprobe_past_ftrace(f) ?
+				"past ftrace's call site, int3s that attach and detach in seconds "
+				"(CONFIG_TASKS_RCU is not set)" :
+				"on the function's entry, through ftrace (CONFIG_TASKS_RCU set or "
+				"unknown: the kprobe optimizer would wait for its grace periods)");
 	i = features__pick(f, explain, sizeof(explain));
 	/* explain starts with the choice, or with "none" */
 	fprintf(out, "\nauto would use: %s\n", explain);
@@ -194,6 +201,7 @@ static void json_kernel(const struct features *f, struct json_writer *w)
 	jsonw_bool_field(w, "attach_cookie", features__has_attach_cookie(f));
 	jsonw_bool_field(w, "get_func_ip", features__has_get_func_ip(f));
 	jsonw_bool_field(w, "kprobe_pmu", features__has_kprobe_pmu(f));
+	jsonw_bool_field(w, "kprobe_past_ftrace", features__kprobe_past_ftrace(f));
 	jsonw_end_object(w);
 }
 

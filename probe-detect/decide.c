@@ -23,6 +23,7 @@ const struct feat_info feat_info[FEAT__COUNT] = {
 	[FEAT_CFG_DEBUG_INFO_BTF] = { "config.DEBUG_INFO_BTF", "CONFIG_DEBUG_INFO_BTF" },
 	[FEAT_CFG_BPF_EVENTS] = { "config.BPF_EVENTS", "CONFIG_BPF_EVENTS" },
 	[FEAT_CFG_BPF_JIT] = { "config.BPF_JIT", "CONFIG_BPF_JIT" },
+	[FEAT_CFG_TASKS_RCU] = { "config.TASKS_RCU", "CONFIG_TASKS_RCU" },
 	[FEAT_BTF_VMLINUX] = { "btf.vmlinux", "vmlinux BTF" },
 	[FEAT_BTF_MODULES] = { "btf.modules", "module BTF" },
 	[FEAT_BTF_EXTERNAL] = { "btf.external", "external BTF (--kernel-btf)" },
@@ -490,59 +491,80 @@ out:
  * What attaching and removing a full function set cost, measured in this
  * project's lab (QEMU TCG, one vCPU, shared host; docs: KERNEL-LAB.md, issue 12):
  *
- *   Debian 11, 5.10.0-46   fentry 1288 fns: attach 33-38 s, detach 16-17 s
- *                          kprobe 1342 fns: attach 78 s,    detach 17 s
+ *   Debian 11, 5.10.0-46   fentry 1288 fns: attach 92 s,    detach 22 s
+ *                          kprobe 1347 fns past ftrace's call site: attach 3.7-4.4 s,
+ *                          detach 0.2-0.4 s (at the entry: attach 23 s, detach 28 s)
  *   Debian 12, 6.1.0-57    fentry 1408 fns: attach 21 s,    detach 190 s
- *                          kprobe 1471 fns: attach 24 s,    detach 30-38 s
+ *                          kprobe 1475 fns at the entry: attach 24-40 s, detach 34-43 s
+ *                          (past the call site: attach 79 s, detach 82 s)
  *   Debian 13, 6.12.117    fentry 1623 fns: attach 23 s,    detach 333 s
- *                          kprobe 1626 fns: attach 27 s,    detach 40 s
+ *                          kprobe 1626 fns at the entry: attach 27-61 s, detach 40-49 s
+ *                          (past the call site: attach 138 s, detach 76 s)
  *                          kprobe-multi 1629 fns: attach 0.6 s, detach 1.3 s
  *
  * fentry's detach grew on 6.x: each trampoline link's release waits for an
  * RCU-tasks grace period under ftrace_lock. kprobe-multi is one link per
- * template, so its cost barely depends on the count. Other kernels take the
- * row of the nearest measured one.
+ * template, so its cost barely depends on the count. Where the kprobes go
+ * is features__kprobe_past_ftrace(); the kprobe figures follow that choice.
+ * Other kernels take the row of the nearest measured one.
  */
 static const struct kernel_costs {
 	unsigned int upto; /* kernels below this take this row */
 	const char *measured; /* where the figures come from */
-	/* seconds per function, attach and detach */
+	/* seconds per function, attach and detach; kprobe's in kp_att, kp_det */
 	double att[PWRU_BE__COUNT], det[PWRU_BE__COUNT];
+	/* kprobe: [0] at the entry, [1] past ftrace's call site */
+	double kp_att[2], kp_det[2];
 } costs[] = {
 	{ PWRU_KVER(5, 16, 0), "Debian 11's 5.10",
-	  { [PWRU_BE_FENTRY] = 35.5 / 1288, [PWRU_BE_KPROBE] = 78.0 / 1342 },
-	  { [PWRU_BE_FENTRY] = 16.5 / 1288, [PWRU_BE_KPROBE] = 17.0 / 1342 } },
+	  { [PWRU_BE_FENTRY] = 92.3 / 1288 }, { [PWRU_BE_FENTRY] = 21.8 / 1288 },
+	  { 22.7 / 1347, 3.7 / 1347 }, { 28.3 / 1347, 0.22 / 1347 } },
 	{ PWRU_KVER(6, 7, 0), "Debian 12's 6.1",
-	  { [PWRU_BE_FENTRY] = 21.0 / 1408, [PWRU_BE_KPROBE] = 24.0 / 1471 },
-	  { [PWRU_BE_FENTRY] = 190.0 / 1408, [PWRU_BE_KPROBE] = 34.0 / 1471 } },
+	  { [PWRU_BE_FENTRY] = 21.0 / 1408 }, { [PWRU_BE_FENTRY] = 190.0 / 1408 },
+	  { 32.0 / 1475, 79.0 / 1475 }, { 38.0 / 1475, 82.5 / 1475 } },
 	{ ~0U, "Debian 13's 6.12",
-	  { [PWRU_BE_FENTRY] = 23.0 / 1623, [PWRU_BE_KPROBE] = 27.0 / 1626,
-	    [PWRU_BE_KPROBE_MULTI] = 0.6 / 1629 },
-	  { [PWRU_BE_FENTRY] = 333.0 / 1623, [PWRU_BE_KPROBE] = 40.0 / 1626,
-	    [PWRU_BE_KPROBE_MULTI] = 1.3 / 1629 } },
+	  { [PWRU_BE_FENTRY] = 23.0 / 1623, [PWRU_BE_KPROBE_MULTI] = 0.6 / 1629 },
+	  { [PWRU_BE_FENTRY] = 333.0 / 1623, [PWRU_BE_KPROBE_MULTI] = 1.3 / 1629 },
+	  { 27.0 / 1626, 138.0 / 1629 }, { 40.0 / 1626, 76.0 / 1629 } },
 };
+#define NR_COSTS (sizeof(costs) / sizeof(costs[0]))
 
 /* a full set, when the caller does not know the count (pwru check) */
 #define TYPICAL_TARGETS 1500
+
+/*
+ * Kprobes past ftrace's call site are int3s written into the text, and the
+ * kprobe optimizer turns them into jumps in rounds that each hold
+ * kprobe_mutex over synchronize_rcu_tasks(). Without CONFIG_TASKS_RCU (a
+ * kernel without CONFIG_PREEMPTION, like Debian 11's 5.10) that is
+ * synchronize_rcu(), short, and the whole set attaches in seconds. With it
+ * (Debian 12's 6.1, Debian 13's 6.12: PREEMPT_DYNAMIC) each round waits for
+ * a Tasks RCU grace period, registrations queue behind it, and the
+ * ftrace-based kprobe on the entry is the faster of the two. Without a
+ * kernel config, at the entry, as pwru always did.
+ */
+bool features__kprobe_past_ftrace(const struct features *f)
+{
+	return val(f, FEAT_CFG_TASKS_RCU) == 0;
+}
 
 void features__cost(const struct features *f, enum pwru_backend be, size_t n,
 		    struct backend_cost *c)
 {
 	const struct kernel_costs *k = &costs[0];
+	bool past = features__kprobe_past_ftrace(f);
 
 	if (!n)
 		n = TYPICAL_TARGETS;
-	while (f->kver >= k->upto && k + 1 < costs + sizeof(costs) / sizeof(costs[0]))
+	while (f->kver >= k->upto && k + 1 < costs + NR_COSTS)
 		k++;
+	/* kprobe-multi on a kernel the lab has no figure for: as on 6.12 */
+	if (be == PWRU_BE_KPROBE_MULTI && !k->att[be])
+		k = &costs[NR_COSTS - 1];
 	c->n = n;
 	c->measured = k->measured;
-	c->attach_secs = k->att[be] * n;
-	c->detach_secs = k->det[be] * n;
-	/* kprobe-multi on a kernel the lab has no figure for: as on 6.12 */
-	if (be == PWRU_BE_KPROBE_MULTI && !k->att[be]) {
-		c->attach_secs = costs[2].att[be] * n;
-		c->detach_secs = costs[2].det[be] * n;
-	}
+	c->attach_secs = (be == PWRU_BE_KPROBE ? k->kp_att[past] : k->att[be]) * n;
+	c->detach_secs = (be == PWRU_BE_KPROBE ? k->kp_det[past] : k->det[be]) * n;
 }
 
 /*
@@ -590,7 +612,10 @@ static size_t cost_reason(const struct features *f, const int *order, int nr, si
 						     "cheaper than fentry",
 			w.n, w.attach_secs, w.detach_secs, pwru_backend_name(other),
 			o.attach_secs, o.detach_secs, w.measured,
-			order[0] == PWRU_BE_FENTRY ? ", and cheaper per call" : "");
+			order[0] == PWRU_BE_FENTRY	   ? ", and cheaper per call" :
+			features__kprobe_past_ftrace(f) ? "; kprobes past ftrace's call site, as "
+							  "CONFIG_TASKS_RCU is not set" :
+							  "");
 }
 
 /*

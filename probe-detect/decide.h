@@ -87,6 +87,8 @@ bool features__has_vmlinux_btf(const struct features *f);
 bool features__has_attach_cookie(const struct features *f);
 bool features__has_get_func_ip(const struct features *f);
 bool features__has_kprobe_pmu(const struct features *f);
+/* Kprobes go just past ftrace's call site, not on it (the reason is in decide.c). */
+bool features__kprobe_past_ftrace(const struct features *f);
 /*
  * Directory of the pinned build for this release when the kernel has no BTF
  * and no --kernel-btf was given, else NULL; *detail (may be NULL) gets the

@@ -117,6 +117,7 @@ static const struct {
 	{ FEAT_CFG_DEBUG_INFO_BTF, "CONFIG_DEBUG_INFO_BTF" },
 	{ FEAT_CFG_BPF_EVENTS, "CONFIG_BPF_EVENTS" },
 	{ FEAT_CFG_BPF_JIT, "CONFIG_BPF_JIT" },
+	{ FEAT_CFG_TASKS_RCU, "CONFIG_TASKS_RCU" },
 };
 #define N_CONFIG (sizeof(config_syms) / sizeof(config_syms[0]))
 

@@ -22,6 +22,7 @@ enum feat_id {
 	FEAT_CFG_DEBUG_INFO_BTF,
 	FEAT_CFG_BPF_EVENTS,
 	FEAT_CFG_BPF_JIT,
+	FEAT_CFG_TASKS_RCU, /* synchronize_rcu_tasks() is its own grace period, not synchronize_rcu() */
 	/* BTF */
 	FEAT_BTF_VMLINUX,
 	FEAT_BTF_MODULES,

@@ -97,18 +97,18 @@ int kp_pmu_type(void)
  * kernel only bisects kallsyms' addresses. The name stays as a fallback for
  * a kernel that refuses the address.
  */
-int kp_pmu_open(int pmu_type, const char *sym, __u64 addr)
+int kp_pmu_open(int pmu_type, const char *sym, __u64 addr, __u32 off)
 {
 	struct perf_event_attr attr = { .size = sizeof(attr), .type = pmu_type };
 	int fd;
 
 	if (addr) {
-		attr.kprobe_addr = addr; /* config2; kprobe_func (config1) stays 0 */
+		attr.kprobe_addr = addr + off; /* config2; kprobe_func (config1) stays 0 */
 		fd = perf_open(&attr);
-		if (fd >= 0 || fd == -EMFILE || fd == -ENFILE || !sym)
+		if (fd >= 0 || fd == -EMFILE || fd == -ENFILE || fd == -EILSEQ || !sym)
 			return fd;
-		attr.kprobe_addr = 0;
 	}
 	attr.kprobe_func = (__u64)(unsigned long)sym; /* the kernel resolves module symbols too */
+	attr.probe_offset = off; /* config2 again */
 	return perf_open(&attr);
 }

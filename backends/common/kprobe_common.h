@@ -38,10 +38,11 @@ int kp_perf_attach(int pfd, int prog, bool cookie, __u64 id, int *link_fd);
 /* The kprobe PMU's perf type (4.17+), or a negative errno. */
 int kp_pmu_type(void);
 /*
- * A perf kprobe event through the kprobe PMU on addr when it is known, else
- * on sym: the fd or a negative errno. By address, the kernel looks no name up.
+ * A perf kprobe event through the kprobe PMU on addr + off when addr is
+ * known, else on sym + off: the fd or a negative errno (-EILSEQ: off is not
+ * an instruction boundary). By address, the kernel looks no name up.
  */
-int kp_pmu_open(int pmu_type, const char *sym, __u64 addr);
+int kp_pmu_open(int pmu_type, const char *sym, __u64 addr, __u32 off);
 
 /*
  * The kprobe backends' open: *skelp = PWRU_SKEL_OPEN(type, r, b), then

@@ -11,7 +11,9 @@
  * waits for RCU outside kprobe_mutex, so the waits overlap.
  *
  * Test knobs: PWRU_KPROBE_NO_COOKIE=1 identifies functions by address, as on
- * kernels before 5.15; PWRU_ATTACH_THREADS sets the thread count.
+ * kernels before 5.15; PWRU_ATTACH_THREADS sets the thread count;
+ * PWRU_KPROBE_AT_ENTRY=1 puts every kprobe on the function's entry, where
+ * kp_open_func() would go past ftrace's call site.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +39,7 @@ struct kprobe_backend {
 	const struct skb_funcs *funcs;
 	int pmu_type;
 	bool cookie;
+	bool past_ftrace; /* kprobes past ftrace's call site (kp_open_func()) */
 	int *pfd; /* per func id, -1 when not attached */
 	int *link_fd;
 	int *err;
@@ -44,6 +47,34 @@ struct kprobe_backend {
 	struct nf_probes nf;
 	struct clone_probes clone; /* --filter-track-skb through clones */
 };
+
+/*
+ * Where a function's kprobe goes. A function of available_filter_functions
+ * starts with ftrace's 5-byte call site (behind endbr64 with IBT), and a
+ * kprobe on it is ftrace-based: each one registered updates ftrace's filter
+ * hash, which walks every ftrace record under ftrace_lock
+ * (ftrace_hash_move_and_update_ops()), so attaching is serialized and grows
+ * with the set: 1475 functions took 36-70 s on Debian 6.1 under TCG. Just
+ * past the call site the kprobe is an int3 written into the text, one
+ * text_poke() each. The argument registers and the stack pointer there are
+ * still the entry's: the call site is a nop, or a call into ftrace that
+ * saves and restores them. The first instruction boundary past it is +5,
+ * or +9 behind endbr64; the kernel refuses an offset that is not a
+ * boundary (-EILSEQ), which is how +9 is found. Anything else refused, or
+ * a function ftrace does not know: on the entry, as before. Only where the
+ * kernel's kprobe optimizer makes that cheap: features__kprobe_past_ftrace().
+ */
+static int kp_open_func(const struct kprobe_backend *kb, const struct skb_func *f)
+{
+	static const __u32 past_call[] = { 5, 9 };
+	int pfd = -EILSEQ;
+
+	for (size_t i = 0; kb->past_ftrace && f->ftrace && pfd == -EILSEQ && i < 2; i++)
+		pfd = kp_pmu_open(kb->pmu_type, f->name, f->addr, past_call[i]);
+	if (pfd >= 0 || pfd == -EMFILE || pfd == -ENFILE)
+		return pfd;
+	return kp_pmu_open(kb->pmu_type, f->name, f->addr, 0);
+}
 
 /* One function: a perf kprobe event with the template attached. Threads. */
 static void attach_job(size_t i, void *arg)
@@ -57,7 +88,7 @@ static void attach_job(size_t i, void *arg)
 		kb->stage[i] = "skb argument beyond the 5th";
 		return;
 	}
-	pfd = kp_pmu_open(kb->pmu_type, f->name, f->addr);
+	pfd = kp_open_func(kb, f);
 	if (pfd < 0) {
 		kb->err[i] = pfd;
 		kb->stage[i] = "perf_event_open";
@@ -112,6 +143,7 @@ static int kprobe_backend_open(struct backend *b, struct pwru_run *r)
 	if (kb->pmu_type < 0)
 		return kb->pmu_type;
 	kb->cookie = kprobe_cookie(r);
+	kb->past_ftrace = features__kprobe_past_ftrace(r->feat) && !getenv("PWRU_KPROBE_AT_ENTRY");
 	return KP_SKEL_OPEN_LOAD(kprobe_bpf, &kb->skel, &kb->nf, NF_ATTACH_KPROBE, &kb->clone, CLONE_KPROBE, kprobe_clone_enter, kprobe_clone_exit, r, b,
 				 kprobe_configure(kb->skel, r, kb->cookie));
 }
@@ -184,7 +216,7 @@ static int kprobe_probe_load(const struct pwru_run *r, struct be_probe *p)
 	err = kp_pmu_type();
 	if (err < 0)
 		return err;
-	pfd = kp_pmu_open(err, pwru_probe_targets[1], 0);
+	pfd = kp_pmu_open(err, pwru_probe_targets[1], 0, 0);
 	if (pfd < 0)
 		return pfd;
 	p->stage = "open";

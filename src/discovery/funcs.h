@@ -18,6 +18,8 @@ struct skb_func {
 	int skb_pos; /* 1-based position of the first struct sk_buff * parameter */
 	int nr_args;
 	__u64 addr; /* from kallsyms when known, else 0 */
+	/* listed in available_filter_functions: it starts with ftrace's call site */
+	bool ftrace;
 };
 
 struct skb_funcs {

@@ -282,9 +282,10 @@ int skb_funcs__filter_probeable(const struct discover_opts *o, struct skb_funcs 
 	else if (o->ksyms)
 		mark_from_table(o->ksyms, &ix, f, !avail);
 	for (i = 0; i < f->n; i++) {
-		if (ix.seen[i])
+		if (ix.seen[i]) {
+			f->v[i].ftrace = avail != NULL;
 			f->v[k++] = f->v[i];
-		else
+		} else
 			skb_func__clear(&f->v[i]);
 	}
 	f->n = k;

@@ -165,16 +165,22 @@ START_TEST(test_rhel_8)
 	expect(f, PWRU_BE_FENTRY, true, NULL);
 	expect(f, PWRU_BE_KPROBE_MULTI, false, "needs 5.18+");
 	expect(f, PWRU_BE_KPROBE, true, NULL);
-	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	/* a full set costs less with kprobes, even at the entry (no config says TASKS_RCU) */
+	ck_assert(!features__kprobe_past_ftrace(f));
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_KPROBE);
 	/* backported: the probe wins over the version number */
 	ck_assert(features__has_ringbuf(f));
 	ck_assert(!features__has_attach_cookie(f));
 
-	/* an older RHEL 8 without the trampoline backport falls back to kprobe */
+	/* without kprobes, the trampoline backport */
+	f->f[FEAT_PROBE_KPROBE].val = 0;
+	f->f[FEAT_PROBE_KPROBE].err = EINVAL;
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_FENTRY);
+	/* an older RHEL 8 without either falls back to the tracepoints */
 	f->f[FEAT_PROBE_FENTRY].val = 0;
 	f->f[FEAT_PROBE_FENTRY].err = EINVAL;
 	expect(f, PWRU_BE_FENTRY, false, "needs 5.5+");
-	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_KPROBE);
+	ck_assert_int_eq(pick(f, NULL, 0), PWRU_BE_TRACEPOINT);
 
 	/* floor not probed (no privileges): 4.18 is below it by version */
 	f->f[FEAT_BPF_FLOOR].val = -1;
@@ -324,10 +330,27 @@ START_TEST(test_rank_by_cost)
 	ck_assert_msg(c.detach_secs > 189 && c.detach_secs < 191, "%f", c.detach_secs);
 	features__free(f);
 
-	/* 5.10: fentry attaches twice as fast and detaches as fast: fentry */
+	/*
+	 * 5.10, no CONFIG_TASKS_RCU: kprobes past ftrace's call site attach the
+	 * full set in seconds: kprobe; a handful: fentry, cheaper per call
+	 */
 	f = load("debian-11-5.10");
-	ck_assert_int_eq(rank(f, 1288, ex, sizeof(ex)), PWRU_BE_FENTRY);
-	ck_assert_msg(strstr(ex, "measured on Debian 11's 5.10"), "%s", ex);
+	ck_assert(features__kprobe_past_ftrace(f));
+	ck_assert_int_eq(rank(f, 1288, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert_msg(strstr(ex, "measured on Debian 11's 5.10") &&
+			      strstr(ex, "kprobes past ftrace's call site, as CONFIG_TASKS_RCU is not set"),
+		      "%s", ex);
+	ck_assert_int_eq(rank(f, 10, ex, sizeof(ex)), PWRU_BE_FENTRY);
+	/* the same kernel with Tasks RCU: kprobes at the entry, costed as measured there */
+	f->f[FEAT_CFG_TASKS_RCU].val = 1;
+	ck_assert(!features__kprobe_past_ftrace(f));
+	features__cost(f, PWRU_BE_KPROBE, 1342, &c);
+	ck_assert_msg(c.attach_secs > 22 && c.attach_secs < 23, "%f", c.attach_secs);
+	features__free(f);
+	/* no kernel config: at the entry, as before */
+	f = load("debian-11-5.10");
+	f->f[FEAT_CFG_TASKS_RCU].val = -1;
+	ck_assert(!features__kprobe_past_ftrace(f));
 	features__free(f);
 
 	/* 6.12 with FPROBE: kprobe-multi, whatever the count; without it, kprobe */

@@ -544,6 +544,14 @@ START_TEST(unknown_func_id)
 	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "func#77");
 	ev.addr = 0xffffffff81100400ULL;
 	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "ip_finish_output2");
+	/* a kprobe past ftrace's call site (+5, +9 behind endbr64) still names the function */
+	ev.addr = 0xffffffff81100405ULL;
+	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "ip_finish_output2");
+	ev.addr = 0xffffffff81100409ULL;
+	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "ip_finish_output2");
+	/* below every symbol: the address */
+	ev.addr = 0x1000;
+	ck_assert_str_eq(output__func(&c, &ev, buf, sizeof(buf)), "0x1000");
 }
 END_TEST
 

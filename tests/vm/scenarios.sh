@@ -31,14 +31,16 @@ BACKENDS="fentry kprobe-multi kprobe tracepoint"
 # message must match, and whether its drops carry a reason (DROP_REASONS=n:
 # the drop line must name the freeing location instead, on every backend).
 DROP_REASONS=y
+KPROBE_PAST=n # KPROBE_PAST=y: kprobes go past ftrace's call site (pwru check)
 case $KERNEL in
 host)
 	USABLE="tracepoint" AUTO_WANT=tracepoint
 	ABSENT_fentry='EPERM|refused' ABSENT_kprobe_multi='FPROBE' ABSENT_kprobe='KPROBES'
 	;;
 debian-5.10)
-	# auto: fentry, which attaches the full set twice as fast as kprobe there
-	USABLE="fentry kprobe tracepoint" AUTO_WANT=fentry
+	# auto: kprobe, past ftrace's call site (no CONFIG_TASKS_RCU): the full set
+	# attaches in seconds, to fentry's 90 s and more
+	USABLE="fentry kprobe tracepoint" AUTO_WANT=kprobe KPROBE_PAST=y
 	# kprobe.multi links came in 5.18; Debian 11's config has no FPROBE
 	ABSENT_kprobe_multi='5\.18|FPROBE'
 	# kfree_skb_reason() and enum skb_drop_reason came in 5.17
@@ -243,6 +245,8 @@ session() {
 		return
 	fi
 	S_READY=$(since "$t_start")
+	# what the kernel holds while pwru is alive, for the caller to judge
+	[ -z "${S_ALIVE:-}" ] || "$S_ALIVE" >"$W/$name.alive" 2>&1 || true
 	traffic >"$W/$name.traffic" 2>&1 || {
 		stop "$pid" || true
 		S_STATUS=FAIL S_DETAIL="traffic failed: $(tail -n 1 "$W/$name.traffic")"
@@ -335,6 +339,9 @@ backend_cell() {
 	if echo " $USABLE " | grep -q " $b "; then
 		if [ "$b" = tracepoint ]; then
 			session "$b" tracepoint --probe-backend "$b"
+		elif [ "$b" = kprobe ]; then
+			S_ALIVE=kprobe_list session "$b" func --probe-backend "$b" --filter-func "$FUNCS"
+			[ "$S_STATUS" != pass ] || kprobe_placement "$W/$b.alive"
 		else
 			session "$b" func --probe-backend "$b" --filter-func "$FUNCS"
 		fi
@@ -352,6 +359,27 @@ backend_cell() {
 		result "$b" UNEXPECTED "$(since "$t0")" \
 			"expected exit 1 matching /$re/, got exit $rc: $(head -n 2 "$W/absent.err" | tr '\n' ' ')"
 	fi
+}
+
+kprobe_list() { cat /sys/kernel/debug/kprobes/list; }
+
+# kprobe_placement LIST: pwru's kprobes on three functions of FUNCS sit where
+# this kernel wants them (KPROBE_PAST): just past ftrace's call site (+0x5,
+# or +0x9 behind endbr64), or on the entry (+0x0, or +0x4 past endbr64,
+# where the kernel moves a probe on the entry with IBT). Appends to S_DETAIL.
+kprobe_placement() {
+	local fns='(ip_output|__dev_queue_xmit|ip_rcv)' past entry
+	past=$(grep -cE " $fns\+0x[59]/" "$1" || true)
+	entry=$(grep -cE " $fns\+0x[04]/" "$1" || true)
+	if { [ "$KPROBE_PAST" = y ] && [ "$past" = 3 ] && [ "$entry" = 0 ]; } ||
+		{ [ "$KPROBE_PAST" = n ] && [ "$past" = 0 ] && [ "$entry" = 3 ]; }; then
+		S_DETAIL+=" | placement: $past past ftrace's call site, $entry on the entry"
+		return
+	fi
+	S_STATUS=FAIL
+	S_DETAIL+=" | placement: $past past ftrace's call site, $entry on the entry, expected"
+	S_DETAIL+=" $([ "$KPROBE_PAST" = y ] && echo "3 past" || echo "3 on the entry"): "
+	S_DETAIL+="$(grep -E " $fns\+" "$1" | head -n 3 | tr '\n' ';')"
 }
 
 # kprobe-multi's fallbacks (issue 12), with its failure simulators: links
@@ -476,14 +504,16 @@ check_cell() {
 		result check FAIL "$(since "$t0")" "pwru check exited $rc: $(head -n 2 "$W/check.err" | tr '\n' ' ')"
 		return
 	fi
-	why=$("$PY" - "$W/check.json" "$USABLE" "$AUTO" <<'PYEOF'
+	why=$("$PY" - "$W/check.json" "$USABLE" "$AUTO" "$KPROBE_PAST" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 usable = sorted(b for b, v in d.get("backends", {}).items() if v.get("usable"))
 want = sorted(sys.argv[2].split())
-msg = "usable: %s; auto: %s" % (" ".join(usable), d.get("auto"))
-if usable != want or d.get("auto") != sys.argv[3]:
-    print("%s; expected usable: %s; auto: %s" % (msg, " ".join(want), sys.argv[3]))
+past = d.get("kernel", {}).get("kprobe_past_ftrace")
+msg = "usable: %s; auto: %s; kprobes past ftrace: %s" % (" ".join(usable), d.get("auto"), past)
+if usable != want or d.get("auto") != sys.argv[3] or past != (sys.argv[4] == "y"):
+    print("%s; expected usable: %s; auto: %s; kprobes past ftrace: %s" %
+          (msg, " ".join(want), sys.argv[3], sys.argv[4] == "y"))
     sys.exit(1)
 # a passed probe is pwru's own template, and the kernel is above the floor
 fake = [k for k, v in d["features"].items()

@@ -14,6 +14,7 @@ config.DYNAMIC_FTRACE_WITH_DIRECT_CALLS = yes
 config.DEBUG_INFO_BTF = yes
 config.BPF_EVENTS = yes
 config.BPF_JIT = yes
+config.TASKS_RCU = yes
 
 btf.vmlinux = yes
 btf.modules = yes

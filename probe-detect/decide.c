@@ -495,6 +495,7 @@ out:
  *                          kprobe 1347 fns past ftrace's call site: attach 3.7-4.4 s,
  *                          detach 0.2-0.4 s (at the entry: attach 23 s, detach 28 s)
  *   Debian 12, 6.1.0-57    fentry 1408 fns: attach 21 s,    detach 190 s
+ *                          (108 s and 184 s with three guests on the two cores)
  *                          kprobe 1475 fns at the entry: attach 24-40 s, detach 34-43 s
  *                          (past the call site: attach 79 s, detach 82 s)
  *   Debian 13, 6.12.117    fentry 1623 fns: attach 23 s,    detach 333 s

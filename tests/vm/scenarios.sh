@@ -369,8 +369,8 @@ kprobe_list() { cat /sys/kernel/debug/kprobes/list; }
 # where the kernel moves a probe on the entry with IBT). Appends to S_DETAIL.
 kprobe_placement() {
 	local fns='(ip_output|__dev_queue_xmit|ip_rcv)' past entry
-	past=$(grep -cE " $fns\+0x[59]/" "$1" || true)
-	entry=$(grep -cE " $fns\+0x[04]/" "$1" || true)
+	past=$(grep -cE " $fns\+0x[59]( |$)" "$1" || true)
+	entry=$(grep -cE " $fns\+0x[04]( |$)" "$1" || true)
 	if { [ "$KPROBE_PAST" = y ] && [ "$past" = 3 ] && [ "$entry" = 0 ]; } ||
 		{ [ "$KPROBE_PAST" = n ] && [ "$past" = 0 ] && [ "$entry" = 3 ]; }; then
 		S_DETAIL+=" | placement: $past past ftrace's call site, $entry on the entry"

@@ -228,10 +228,12 @@ static void sb_func(struct sbuf *b, const struct out_ctx *c, const struct pwru_e
 		/* the function probed: the kprobe may sit past its ftrace call site */
 		const struct ksym *s = ksyms__find(c->ksyms, ev->addr);
 
-		if (s)
+		if (s) {
 			sb_str(b, s->name);
-		else
-			sb_ksym(b, c->ksyms, ev->addr);
+		} else {
+			sb_mem(b, "0x", 2);
+			sb_hex(b, ev->addr, 0);
+		}
 	} else {
 		sb_mem(b, "func#", 5);
 		sb_u64(b, ev->func_id, 0);

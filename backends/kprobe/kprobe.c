@@ -69,7 +69,9 @@ static int kp_open_func(const struct kprobe_backend *kb, const struct skb_func *
 	static const __u32 past_call[] = { 5, 9 };
 	int pfd = -EILSEQ;
 
-	for (size_t i = 0; kb->past_ftrace && f->ftrace && pfd == -EILSEQ && i < 2; i++)
+	for (size_t i = 0; kb->past_ftrace && f->ftrace && pfd == -EILSEQ &&
+			   i < sizeof(past_call) / sizeof(past_call[0]);
+	     i++)
 		pfd = kp_pmu_open(kb->pmu_type, f->name, f->addr, past_call[i]);
 	if (pfd >= 0 || pfd == -EMFILE || pfd == -ENFILE)
 		return pfd;

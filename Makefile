@@ -36,7 +36,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 vpath %.bpf.c $(sort $(dir $(BPF_SRCS)))
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test unit-test host-test vm-test bench install format pinned
+.PHONY: all clean test unit-test host-test vm-test bench install format pinned modbtf
 
 all: pwru
 
@@ -99,6 +99,17 @@ pinned: $(OUTPUT)/pinned-gen
 		BPF_HASH=$(BPF_HASH) PINNED_GEN=$(OUTPUT)/pinned-gen PINNED_DIR=$(PINNED_DIR) \
 		PWRU_VERSION=$(VERSION) scripts/pinned-build "$(KDIR)" $(VMLINUX)
 
+# Module types for kernels whose modules have no BTF (Debian 11's 5.10):
+#   make modbtf KDIR=/usr/src/linux-headers-<release>
+# They let the function backends name nf_tables rules there (docs/no-btf.md).
+MODBTF_DIR ?= $(PREFIX)/lib/pwru/modbtf
+$(OUTPUT)/src/modbtf.o: CFLAGS += -DPWRU_MODBTF_DIR_DEFAULT='"$(MODBTF_DIR)"'
+$(OUTPUT)/src/modbtf.o: Makefile
+
+modbtf:
+	$(Q)OUTPUT=$(OUTPUT) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) MODBTF_DIR=$(MODBTF_DIR) \
+		scripts/modbtf-build "$(KDIR)"
+
 $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libpwru.a
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
@@ -143,6 +154,10 @@ install: pwru
 		r=$$(basename $$d); echo "  INSTALL  $(DESTDIR)$(PINNED_DIR)/$$r"; \
 		rm -rf $(DESTDIR)$(PINNED_DIR)/$$r && install -d $(DESTDIR)$(PINNED_DIR)/$$r && \
 		install -m 0644 $$d* $(DESTDIR)$(PINNED_DIR)/$$r/ || exit 1; \
+	done
+	$(Q)for d in $(filter-out %.tmp/,$(wildcard $(OUTPUT)/modbtf/*/)); do \
+		r=$$(basename $$d); echo "  INSTALL  $(DESTDIR)$(MODBTF_DIR)/$$r"; \
+		install -D -m 0644 $$d/modules.btf $(DESTDIR)$(MODBTF_DIR)/$$r/modules.btf || exit 1; \
 	done
 
 include tests/fuzz/fuzz.mk

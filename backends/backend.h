@@ -44,6 +44,8 @@ struct pwru_run {
 	const char *kernel_btf; /* --kernel-btf: CO-RE and discovery source, or NULL */
 	const char *pinned_dir; /* no kernel BTF: the pinned build for this release (src/pinned.h) */
 	struct btf *btf; /* vmlinux BTF (or --kernel-btf); NULL once released */
+	const char *core_btf; /* CO-RE target instead: btf and mod_btf merged, or NULL */
+	struct btf *mod_btf; /* module types from headers (src/modbtf.h), or NULL */
 	struct skb_funcs funcs; /* function targets; func_id indexes it */
 	const struct pwru_pcap *pcap; /* compiled pcap filter, or NULL (src/pcap/pcap.h) */
 	bool perfbuf; /* no BPF ring buffer (before 5.8) */

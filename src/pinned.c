@@ -245,7 +245,7 @@ out:
 
 int pwru_skel__open(struct bpf_object_skeleton *s, const struct pwru_run *r)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->kernel_btf);
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = r->core_btf ?: r->kernel_btf);
 	void *buf;
 	size_t sz;
 	int err;

@@ -36,6 +36,7 @@
 #include "pinned.h"
 #include "pipeline.h"
 #include "mass_attach.h"
+#include "modbtf.h"
 #include "privilege.h"
 #include "skb_expr.h"
 #include "skb_dump.h"
@@ -149,6 +150,8 @@ struct trace {
 	int broker_fd; /* > 0: socket to the rule broker (start_rule_broker) */
 	pid_t broker;
 	struct skb_meta_out skb_meta; /* --output-skb-metadata names, for the formatter */
+	int core_btf_fd; /* > 0: memfd of vmlinux BTF and module types (setup_modbtf) */
+	char core_btf_path[32];
 	/*
 	 * --output-skb and friends format every event against BTF, long after
 	 * the run's own copy is freed (the tracepoint backend before its load,
@@ -156,6 +159,16 @@ struct trace {
 	 */
 	struct btf *dump_btf;
 };
+
+static void release_modbtf(struct trace *t)
+{
+	btf__free(t->run.mod_btf);
+	t->run.mod_btf = NULL;
+	t->run.core_btf = NULL;
+	if (t->core_btf_fd > 0)
+		close(t->core_btf_fd);
+	t->core_btf_fd = 0;
+}
 
 static struct btf *load_btf(const char *path)
 {
@@ -1102,6 +1115,7 @@ static void trace__free(struct trace *t)
 	out_ctx__free(&t->out);
 	skb_funcs__free(&t->run.funcs);
 	btf__free(t->run.btf);
+	release_modbtf(t);
 	features__free(t->feat);
 	pcap_filter__uninstall();
 	pcap_filter__free(t->pcap);
@@ -1188,6 +1202,62 @@ static int setup_pcap(struct trace *t)
 	return 0;
 }
 
+/* A module whose functions the netfilter probes take, loaded without BTF of its own. */
+static bool nf_module_without_btf(void)
+{
+	static const char *const mods[] = { "nf_tables", "ip_tables", "ip6_tables" };
+	char path[64];
+
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", mods[i]);
+		if (access(path, F_OK))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mods[i]);
+		if (access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * nf_tables loaded without BTF of its own (before 5.11: Debian 11's 5.10):
+ * its types from the kernel's headers (src/modbtf.h), merged with vmlinux's
+ * as the CO-RE target, so the netfilter probes name table, chain and rule.
+ * Never fatal: without them pwru still names the drop's place and reason
+ * (src/nft/nf_probe.c says what is off, and why).
+ */
+static void setup_modbtf(struct trace *t)
+{
+	char path[PATH_MAX], why[PATH_MAX + 128];
+	struct btf *mod = NULL;
+	struct utsname u;
+	int err, fd = -1;
+
+	if (!t->run.btf || getenv("PWRU_NO_NF") || !nf_module_without_btf() || uname(&u))
+		return;
+	err = modbtf__load(u.release, &mod, path, sizeof(path), why, sizeof(why));
+	if (err == -ENOENT)
+		return;
+	err = err ?: modbtf__check(t->run.btf, mod, why, sizeof(why));
+	if (!err) {
+		fd = modbtf__merge(t->run.btf, mod);
+		if (fd < 0) {
+			err = fd;
+			snprintf(why, sizeof(why), "merging them with the kernel's BTF: %s",
+				 strerror(-fd));
+		}
+	}
+	if (err) {
+		fprintf(stderr, "pwru: module types %s not used: %s\n", path, why);
+		btf__free(mod);
+		return;
+	}
+	t->core_btf_fd = fd;
+	snprintf(t->core_btf_path, sizeof(t->core_btf_path), "/proc/self/fd/%d", fd);
+	t->run.core_btf = t->core_btf_path;
+	t->run.mod_btf = mod;
+}
+
 static int prepare(struct trace *t)
 {
 	struct probe_opts po = { .kernel_btf = t->o->kernel_btf,
@@ -1229,6 +1299,7 @@ static int prepare(struct trace *t)
 		return -ENOENT;
 	}
 	fill_cfg(t);
+	setup_modbtf(t);
 	err = check_kmods(t->o) ?: ifname_in_netns(t) ?: setup_skb_expr(t);
 	if (err)
 		return err;
@@ -1244,6 +1315,7 @@ static void release_setup(struct trace *t)
 {
 	btf__free(t->run.btf);
 	t->run.btf = NULL;
+	release_modbtf(t);
 	malloc_trim(0);
 }
 

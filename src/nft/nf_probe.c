@@ -34,7 +34,8 @@ const char *nf_probes__unavailable(const char *sys_dir, const char *module, bool
 	snprintf(path, sizeof(path), "%s/kernel/btf/%s", sys_dir, module);
 	if (access(path, R_OK))
 		return "the module has no BTF (module BTF needs 5.11+ and "
-		       "CONFIG_DEBUG_INFO_BTF_MODULES)";
+		       "CONFIG_DEBUG_INFO_BTF_MODULES; `make modbtf KDIR=<its headers>` "
+		       "makes its types, docs/no-btf.md)";
 	return NULL;
 }
 
@@ -54,8 +55,14 @@ static void say_off(const char *what, const char *why)
 	fprintf(stderr, "pwru: %s off: %s\n", what, why);
 }
 
-/* The BTF that describes func: vmlinux's, else its module's (split). */
-static struct btf *func_btf(const struct pwru_run *r, int i, struct btf **mod, int *id)
+/*
+ * The BTF that describes func: vmlinux's, else its module's (split), else
+ * the module types made from the kernel's headers (src/modbtf.h), which
+ * vouch for func by a pwru_fn_<func> prototype. fentry attaches through
+ * the module's own BTF (5.11+): the header-made types cannot serve it.
+ */
+static struct btf *func_btf(const struct pwru_run *r, int i, enum nf_attach_kind kind,
+			    struct btf **mod, int *id)
 {
 	char path[256];
 
@@ -69,12 +76,19 @@ static struct btf *func_btf(const struct pwru_run *r, int i, struct btf **mod, i
 			*mod = NULL;
 	}
 	*id = *mod ? btf__find_by_name_kind(*mod, probes[i].func, BTF_KIND_FUNC) : -1;
-	return *id > 0 ? *mod : NULL;
+	if (*id > 0)
+		return *mod;
+	if (!r->mod_btf || kind == NF_ATTACH_FENTRY)
+		return NULL;
+	snprintf(path, sizeof(path), "pwru_fn_%s", probes[i].func);
+	*id = btf__find_by_name_kind(r->mod_btf, path, BTF_KIND_TYPEDEF);
+	return *id > 0 ? r->mod_btf : NULL;
 }
 
 /* ipt_do_table(void *priv, skb, state) in 6.1, (skb, state, table) in 5.10 */
 static bool xt_priv_first(const struct btf *btf, int id)
 {
+	/* a FUNC, or the typedef of the module types: either points at the proto */
 	const struct btf_type *fn = btf__type_by_id(btf, id);
 	const struct btf_type *proto = btf__type_by_id(btf, fn->type);
 	const struct btf_type *t;
@@ -121,12 +135,20 @@ bool nf_probes__prepare(struct nf_probes *np, struct bpf_object *obj, const stru
 	find_progs(obj, kind, prog);
 	for (int i = 0; i < NF_P__COUNT; i++) {
 		int id;
-		const struct btf *btf = func_btf(r, i, &mods[i], &id);
+		const struct btf *btf = func_btf(r, i, kind, &mods[i], &id);
 		const char *why = nf_probes__unavailable("/sys", probes[i].module, btf == r->btf && btf);
 
 		np->prog[i] = prog[i];
 		if (!why && !btf)
 			why = "its functions are not in the kernel's BTF";
+		/* loaded, without BTF of its own: the header-made types stand in */
+		if (why && !strncmp(why, "the module has no BTF", 21) && r->mod_btf) {
+			if (btf == r->mod_btf)
+				why = NULL;
+			else if (kind == NF_ATTACH_FENTRY)
+				why = "fentry needs the module's own BTF (5.11+); --probe-backend "
+				      "kprobe names the rules with the module types of `make modbtf`";
+		}
 		if (!why && getenv("PWRU_NO_NF"))
 			why = "PWRU_NO_NF is set";
 		/* nothing to say where nobody uses legacy iptables */

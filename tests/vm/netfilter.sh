@@ -7,8 +7,10 @@
 #   nft     table inet T, chain out (hook output priority 10): ip daddr C tcp dport P drop
 #   legacy  iptables-legacy -I OUTPUT -d D/32 -p tcp -j DROP (where it works)
 # Each backend runs one JSON session (check_netfilter.py checks every drop),
-# the first one also a text session. Kernels whose nf_tables module has no
-# BTF (5.10) must still give the location and the inferred reason.
+# the first one that names rules also a text session. Kernels whose
+# nf_tables module has no BTF (5.10) name them on kprobe with the module
+# types of `make modbtf` (PWRU_MODBTF_DIR, set by tests/vm/matrix); fentry
+# cannot use those and must still give the location and the inferred reason.
 # Uses scenarios.sh's n, DROP_PORT, PWRU, BTF_ARGS, FUNCS, W, USABLE, result,
 # now, since, wait_for, stop, bpf_ids and leftovers.
 
@@ -167,12 +169,20 @@ nf_trace_session() {
 }
 
 netfilter_cell() {
-	local t0 b status=pass first=1 args
+	local t0 b status=pass first=1 args kernel_names
 	t0=$(now)
 	case $KERNEL in
 	debian-5.10) NF_NAMES=no ;; # nf_tables has no module BTF there
 	*) NF_NAMES=yes ;;
 	esac
+	NF_MODBTF=no
+	if [ "$NF_NAMES" = no ] && [ -n "${PWRU_MODBTF_DIR:-}" ]; then
+		if [ -r "$PWRU_MODBTF_DIR/$(uname -r)/modules.btf" ]; then
+			NF_MODBTF=yes
+		else
+			status=FAIL NF_DETAIL+="no module types in $PWRU_MODBTF_DIR/$(uname -r); "
+		fi
+	fi
 	# a pinned build on a kernel without BTF (scenarios-nobtf.sh runs this
 	# file with PWRU_PINNED_DIR and no --kernel-btf): the drop reasons come
 	# from the build's table, but the rule walk relocates nf_tables' structs
@@ -182,8 +192,12 @@ netfilter_cell() {
 	fi
 	trap 'nf_cleanup; cleanup' EXIT
 	nf_setup
-	NF_DETAIL=
+	NF_DETAIL=${NF_DETAIL:-}
+	kernel_names=$NF_NAMES
 	for b in $USABLE; do
+		NF_NAMES=$kernel_names
+		# the header-made types serve the backends that probe by symbol
+		[ "$NF_MODBTF" = yes ] && [ "$b" != fentry ] && NF_NAMES=yes
 		if [ "$b" = tracepoint ]; then
 			nf_trace_session || status=FAIL
 			continue
@@ -193,6 +207,13 @@ netfilter_cell() {
 		if nf_session "$W/nf-$b.json" "${args[@]}" --output-json; then
 			NF_DETAIL+="[$b] "
 			nf_check_json "$W/nf-$b.json" || status=FAIL
+			if [ "$NF_MODBTF" = yes ] && [ "$b" = fentry ]; then
+				if grep -q "fentry needs the module's own BTF" "$W/nf-$b.json.err"; then
+					NF_DETAIL+="said why fentry cannot name rules; "
+				else
+					status=FAIL NF_DETAIL+="fentry did not say why it names no rules; "
+				fi
+			fi
 		else
 			status=FAIL NF_DETAIL+="[$b] $NF_WHY; "
 		fi

@@ -31,6 +31,7 @@
 
 #include "backend.h"
 #include "features_impl.h"
+#include "modbtf.h"
 #include "verifier_log.h"
 
 #ifndef CAP_PERFMON
@@ -182,6 +183,21 @@ static int count_module_btf(void)
 	return n;
 }
 
+/* No module BTF: do the module types of `make modbtf` stand in (src/modbtf.h)? */
+static void probe_modbtf(struct features *f, int n)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s/modules.btf", modbtf__root(), f->release);
+	if (!access(path, R_OK))
+		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0, NULL,
+		    "no module BTF in /sys/kernel/btf; nf_tables' types from headers: %s", path);
+	else
+		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0,
+		    "for netfilter rule names: make modbtf KDIR=/usr/src/linux-headers-$(uname -r)",
+		    "no module BTF in /sys/kernel/btf");
+}
+
 /*
  * Only for a kernel without BTF, and only for exactly this release: a build
  * for another release would read every field at the wrong offset.
@@ -230,8 +246,7 @@ static void probe_btf(struct features *f, const struct probe_opts *o)
 	if (n > 0)
 		set(f, FEAT_BTF_MODULES, 1, FEAT_HOW_FILE, 0, NULL, "%d modules in /sys/kernel/btf", n);
 	else
-		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0, NULL,
-		    "no module BTF in /sys/kernel/btf");
+		probe_modbtf(f, n);
 	if (!ext) {
 		set(f, FEAT_BTF_EXTERNAL, 0, FEAT_HOW_UNKNOWN, 0, NULL, "no --kernel-btf given");
 		probe_pinned(f, o);

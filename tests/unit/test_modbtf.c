@@ -120,6 +120,13 @@ START_TEST(merge_holds_both)
 	id = btf__find_by_name_kind(m, "nft_chain", BTF_KIND_STRUCT);
 	ck_assert_int_gt(id, 0);
 	ck_assert_uint_eq(btf__type_by_id(m, id)->size, 112);
+	/* its member's name and type moved with it */
+	ck_assert_str_eq(btf__name_by_offset(m, btf_members(btf__type_by_id(m, id))->name_off),
+			 "use");
+	ck_assert_str_eq(
+	    btf__name_by_offset(
+		m, btf__type_by_id(m, btf_members(btf__type_by_id(m, id))->type)->name_off),
+	    "unsigned int");
 	/* mod's ids moved past base's, and its references with them */
 	id = btf__find_by_name_kind(m, "pwru_fn_nft_do_chain", BTF_KIND_TYPEDEF);
 	ck_assert_int_gt(id, 0);
@@ -159,9 +166,8 @@ START_TEST(load_by_release)
 	char path[PATH_MAX + 64], want[PATH_MAX + 64], why[PATH_MAX + 128] = "";
 
 	write_mod("5.10.0-46-amd64", 0644);
-	ck_assert_int_eq(modbtf__load("5.10.0-46-amd64", &mod, path, sizeof(path), why,
-				      sizeof(why)),
-			 0);
+	ck_assert_int_eq(
+	    modbtf__load("5.10.0-46-amd64", &mod, path, sizeof(path), why, sizeof(why)), 0);
 	ck_assert_ptr_nonnull(mod);
 	snprintf(want, sizeof(want), "%s/5.10.0-46-amd64/modules.btf", root);
 	ck_assert_str_eq(path, want);
@@ -175,22 +181,19 @@ START_TEST(load_refuses)
 
 	/* another release's types are never used */
 	write_mod("5.10.0-45-amd64", 0644);
-	ck_assert_int_eq(modbtf__load("5.10.0-46-amd64", &mod, path, sizeof(path), why,
-				      sizeof(why)),
-			 -ENOENT);
+	ck_assert_int_eq(
+	    modbtf__load("5.10.0-46-amd64", &mod, path, sizeof(path), why, sizeof(why)), -ENOENT);
 	ck_assert_ptr_null(mod);
 	ck_assert_ptr_nonnull(strstr(why, "make modbtf KDIR="));
 
 	write_mod("5.10.0-46-amd64", 0666);
-	ck_assert_int_eq(modbtf__load("5.10.0-46-amd64", &mod, path, sizeof(path), why,
-				      sizeof(why)),
-			 -EPERM);
+	ck_assert_int_eq(
+	    modbtf__load("5.10.0-46-amd64", &mod, path, sizeof(path), why, sizeof(why)), -EPERM);
 	ck_assert_msg(strstr(why, "writable by others") && strstr(why, "only root"), "%s", why);
 
 	write_mod("5.10.0-47-amd64", 0);
-	ck_assert_int_eq(modbtf__load("5.10.0-47-amd64", &mod, path, sizeof(path), why,
-				      sizeof(why)),
-			 -EINVAL);
+	ck_assert_int_eq(
+	    modbtf__load("5.10.0-47-amd64", &mod, path, sizeof(path), why, sizeof(why)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "is not a BTF file"));
 }
 END_TEST

@@ -26,6 +26,7 @@ const struct feat_info feat_info[FEAT__COUNT] = {
 	[FEAT_CFG_TASKS_RCU] = { "config.TASKS_RCU", "CONFIG_TASKS_RCU" },
 	[FEAT_BTF_VMLINUX] = { "btf.vmlinux", "vmlinux BTF" },
 	[FEAT_BTF_MODULES] = { "btf.modules", "module BTF" },
+	[FEAT_BTF_MODTYPES] = { "btf.module_types", "module types from headers" },
 	[FEAT_BTF_EXTERNAL] = { "btf.external", "external BTF (--kernel-btf)" },
 	[FEAT_BTF_PINNED] = { "btf.pinned", "pinned build for this release" },
 	[FEAT_LOCKDOWN] = { "lockdown", "lockdown" },
@@ -642,6 +643,7 @@ int features__rank(const struct features *f, size_t nr_targets, int *order, char
 	char why[PWRU_BE__COUNT][160];
 	bool ok[PWRU_BE__COUNT];
 	struct backend_cost fe, kp;
+	bool for_names = false;
 	size_t off;
 	int be, nr = 0, skipped = 0, tmp;
 
@@ -662,6 +664,18 @@ int features__rank(const struct features *f, size_t nr_targets, int *order, char
 			order[i + 1] = tmp;
 		}
 	}
+	/*
+	 * The module types of `make modbtf` serve probes by symbol only (fentry
+	 * attaches by the module's own BTF id): whoever made them wants
+	 * netfilter's rules named, which is worth kprobe's dearer calls.
+	 */
+	for (int i = 0; val(f, FEAT_BTF_MODTYPES) == 1 && i + 1 < nr; i++) {
+		if (order[i] != PWRU_BE_FENTRY || order[i + 1] != PWRU_BE_KPROBE)
+			continue;
+		order[i] = PWRU_BE_KPROBE;
+		order[i + 1] = PWRU_BE_FENTRY;
+		for_names = true;
+	}
 	if (!explain || !explain_len)
 		return nr;
 	/* one reason holds for every backend: say it once */
@@ -679,7 +693,12 @@ int features__rank(const struct features *f, size_t nr_targets, int *order, char
 	}
 	if (skipped && off < explain_len)
 		off += snprintf(explain + off, explain_len - off, ")");
-	if (nr && off < explain_len)
+	if (nr && off < explain_len && for_names && order[0] == PWRU_BE_KPROBE)
+		snprintf(explain + off, explain_len - off,
+			 "; before fentry, which cannot name netfilter rules with the module "
+			 "types from headers (%s)",
+			 f->f[FEAT_BTF_MODTYPES].detail);
+	else if (nr && off < explain_len)
 		cost_reason(f, order, nr, nr_targets, explain + off, explain_len - off);
 	return nr;
 }

@@ -184,18 +184,22 @@ static int count_module_btf(void)
 }
 
 /* No module BTF: do the module types of `make modbtf` stand in (src/modbtf.h)? */
-static void probe_modbtf(struct features *f, int n)
+static void probe_modbtf(struct features *f)
 {
 	char path[512];
 
+	if (f->f[FEAT_BTF_MODULES].val == 1) {
+		set(f, FEAT_BTF_MODTYPES, -1, FEAT_HOW_UNKNOWN, 0, NULL,
+		    "not looked for: the modules have BTF");
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/%s/modules.btf", modbtf__root(), f->release);
 	if (!access(path, R_OK))
-		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0, NULL,
-		    "no module BTF in /sys/kernel/btf; nf_tables' types from headers: %s", path);
+		set(f, FEAT_BTF_MODTYPES, 1, FEAT_HOW_FILE, 0, NULL, "%s", path);
 	else
-		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0,
+		set(f, FEAT_BTF_MODTYPES, 0, FEAT_HOW_FILE, errno,
 		    "for netfilter rule names: make modbtf KDIR=/usr/src/linux-headers-$(uname -r)",
-		    "no module BTF in /sys/kernel/btf");
+		    "none in %s", modbtf__root());
 }
 
 /*
@@ -246,7 +250,9 @@ static void probe_btf(struct features *f, const struct probe_opts *o)
 	if (n > 0)
 		set(f, FEAT_BTF_MODULES, 1, FEAT_HOW_FILE, 0, NULL, "%d modules in /sys/kernel/btf", n);
 	else
-		probe_modbtf(f, n);
+		set(f, FEAT_BTF_MODULES, 0, FEAT_HOW_FILE, n < 0 ? -n : 0, NULL,
+		    "no module BTF in /sys/kernel/btf");
+	probe_modbtf(f);
 	if (!ext) {
 		set(f, FEAT_BTF_EXTERNAL, 0, FEAT_HOW_UNKNOWN, 0, NULL, "no --kernel-btf given");
 		probe_pinned(f, o);

@@ -26,6 +26,7 @@ enum feat_id {
 	/* BTF */
 	FEAT_BTF_VMLINUX,
 	FEAT_BTF_MODULES,
+	FEAT_BTF_MODTYPES, /* no module BTF: nf_tables' types from headers (src/modbtf.h) */
 	FEAT_BTF_EXTERNAL, /* --kernel-btf given and parsable */
 	FEAT_BTF_PINNED, /* no kernel BTF: a pinned pre-CO-RE build for this release (src/pinned.h) */
 	/* val is an enum lockdown_mode here, not a yes/no */

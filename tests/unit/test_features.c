@@ -341,6 +341,15 @@ START_TEST(test_rank_by_cost)
 			      strstr(ex, "kprobes past ftrace's call site, as CONFIG_TASKS_RCU is not set"),
 		      "%s", ex);
 	ck_assert_int_eq(rank(f, 10, ex, sizeof(ex)), PWRU_BE_FENTRY);
+	/* module types from headers (make modbtf) name rules on kprobe only: kprobe first */
+	f->f[FEAT_BTF_MODTYPES].val = 1;
+	snprintf(f->f[FEAT_BTF_MODTYPES].detail, sizeof(f->f[0].detail), "/x/5.10.0-46-amd64");
+	ck_assert_int_eq(rank(f, 10, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	ck_assert_msg(strstr(ex, "before fentry, which cannot name netfilter rules with the module "
+				 "types from headers (/x/5.10.0-46-amd64)"),
+		      "%s", ex);
+	ck_assert_int_eq(rank(f, 1288, ex, sizeof(ex)), PWRU_BE_KPROBE);
+	f->f[FEAT_BTF_MODTYPES].val = 0;
 	/* the same kernel with Tasks RCU: kprobes at the entry, costed as measured there */
 	f->f[FEAT_CFG_TASKS_RCU].val = 1;
 	ck_assert(!features__kprobe_past_ftrace(f));

@@ -504,9 +504,14 @@ check_cell() {
 		result check FAIL "$(since "$t0")" "pwru check exited $rc: $(head -n 2 "$W/check.err" | tr '\n' ' ')"
 		return
 	fi
-	why=$("$PY" - "$W/check.json" "$USABLE" "$AUTO" "$KPROBE_PAST" <<'PYEOF'
+	why=$("$PY" - "$W/check.json" "$USABLE" "$AUTO" "$KPROBE_PAST" "${PWRU_MODBTF_DIR:+y}" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
+# modules without BTF (5.10) and the matrix made their types: check finds them
+mt = d["features"].get("btf.module_types", {})
+if sys.argv[5] == "y" and not d["features"]["btf.modules"]["value"] and mt.get("value") is not True:
+    print("btf.module_types: %s, want the file of make modbtf" % mt)
+    sys.exit(1)
 usable = sorted(b for b, v in d.get("backends", {}).items() if v.get("usable"))
 want = sorted(sys.argv[2].split())
 past = d.get("kernel", {}).get("kprobe_past_ftrace")

@@ -29,6 +29,8 @@
 /* BPF_CORE_READ() expands to bpf_core_read() at each use: read in place */
 #undef bpf_core_read
 #define bpf_core_read(dst, sz, src) bpf_probe_read_kernel(dst, sz, (const void *)(src))
+#undef bpf_core_read_str
+#define bpf_core_read_str(dst, sz, src) bpf_probe_read_kernel_str(dst, sz, (const void *)(src))
 /* the target's own types: a field it lacks fails the build, not the load */
 #define PWRU_HAS_FIELD(f) 1
 #else

@@ -18,8 +18,12 @@
  * Records of packets that netfilter accepted stay in the LRU map; user space
  * shows a record only for a netfilter drop (reason or location).
  *
- * Needs the nf_tables types in the kernel's BTF (vmlinux, or nf_tables'
- * module BTF, 5.11+); user space leaves these programs unloaded otherwise.
+ * Needs the nf_tables types: in the kernel's BTF (vmlinux, or nf_tables'
+ * module BTF, 5.11+), in the module types of `make modbtf` (src/modbtf.h), or,
+ * in a pinned build, in the target's vmlinux (nf_tables built in:
+ * scripts/pinned-build passes PWRU_PINNED_NF, and PWRU_PINNED_NF_BLOB where
+ * the rule blob exists, PWRU_PINNED_XT for x_tables). User space leaves
+ * these programs unloaded otherwise.
  */
 #ifndef PWRU_NF_BPF_H
 #define PWRU_NF_BPF_H
@@ -69,13 +73,31 @@ static __always_inline bool pwru_nf_take(__u64 skb, struct pwru_nf *out)
 	return true;
 }
 
-#ifndef PWRU_PINNED /* CO-RE only: a pinned build has no nf_tables layouts */
+#if !defined(PWRU_PINNED) || defined(PWRU_PINNED_NF)
+
+#ifdef PWRU_PINNED
+/* the target's own layouts, fixed at compile time */
+#define NF_OFFSET(type, field) __builtin_offsetof(type, field)
+#define NF_SIZE(type) sizeof(type)
+/* a bitfield of a small struct: copy it whole, the compiler extracts the bits */
+#define NF_BITS(ptr, field)                                             \
+	({                                                              \
+		typeof(*(ptr)) __nf_c;                                  \
+		bpf_probe_read_kernel(&__nf_c, sizeof(__nf_c), (ptr)); \
+		__nf_c.field;                                           \
+	})
+#define nft_chain___v510 nft_chain
+#else
+#define NF_OFFSET(type, field) bpf_core_field_offset(type, field)
+#define NF_SIZE(type) bpf_core_type_size(type)
+#define NF_BITS(ptr, field) BPF_CORE_READ_BITFIELD_PROBED(ptr, field)
 
 /* the layout before 5.17, where the rule blob (struct nft_rule_dp) replaced it */
 struct nft_chain___v510 {
 	struct nft_rule **rules_gen_0;
 	struct nft_rule **rules_gen_1;
 } __attribute__((preserve_access_index));
+#endif
 
 /* struct nft_pktinfo's first member is the skb in every version */
 static __always_inline struct sk_buff *nf_pkt_skb(const void *pkt)
@@ -103,11 +125,12 @@ static __always_inline void nf_on_chain(const void *pkt, struct nft_chain *chain
 		return;
 	__builtin_memset(t, 0, sizeof(*t));
 	/* priv is always a base chain: container_of(chain, nft_base_chain, chain) */
-	base = (void *)chain - bpf_core_field_offset(struct nft_base_chain, chain);
+	base = (void *)chain - NF_OFFSET(struct nft_base_chain, chain);
 	table = BPF_CORE_READ(chain, table);
 	bpf_probe_read_kernel_str(t->nf.table, sizeof(t->nf.table), BPF_CORE_READ(table, name));
 	bpf_probe_read_kernel_str(t->nf.chain, sizeof(t->nf.chain), BPF_CORE_READ(chain, name));
-	t->nf.family = BPF_CORE_READ_BITFIELD_PROBED(table, family);
+	/* nft_basechain_init() gives a base chain's hook its table's family */
+	t->nf.family = BPF_CORE_READ(base, ops.pf);
 	t->nf.hook = BPF_CORE_READ(base, ops.hooknum);
 	t->nf.priority = BPF_CORE_READ(base, ops.priority);
 	if (BPF_CORE_READ(base, policy) == NF_DROP)
@@ -119,6 +142,7 @@ static __always_inline void nf_on_chain(const void *pkt, struct nft_chain *chain
 	bpf_map_update_elem(&nf_tracks, &key, t, BPF_ANY);
 }
 
+#if !defined(PWRU_PINNED) || defined(PWRU_PINNED_NF_BLOB)
 /* 6.1+: is expr inside this chain's blob of generation gen? Returns the blob's data. */
 static __always_inline __u64 nf_blob_holding(struct nft_chain *c, int gen, __u64 expr, __u64 *end)
 {
@@ -127,7 +151,7 @@ static __always_inline __u64 nf_blob_holding(struct nft_chain *c, int gen, __u64
 
 	if (!b)
 		return 0;
-	start = (__u64)b + bpf_core_field_offset(struct nft_rule_blob, data);
+	start = (__u64)b + NF_OFFSET(struct nft_rule_blob, data);
 	*end = start + BPF_CORE_READ(b, size);
 	return expr >= start && expr < *end ? start : 0;
 }
@@ -153,20 +177,22 @@ static __always_inline int nf_find_blob(struct nf_track *t, __u64 expr, __u64 *h
 	r = start;
 	for (int i = 0; i < NF_RULES_MAX && r < end; i++) {
 		struct nft_rule_dp *dp = (void *)r;
-		__u64 data = r + bpf_core_type_size(struct nft_rule_dp);
-		__u64 dlen = BPF_CORE_READ_BITFIELD_PROBED(dp, dlen);
+		__u64 data = r + NF_SIZE(struct nft_rule_dp);
+		__u64 dlen = NF_BITS(dp, dlen);
 
-		if (BPF_CORE_READ_BITFIELD_PROBED(dp, is_last))
+		if (NF_BITS(dp, is_last))
 			break;
 		if (expr >= data && expr < data + dlen) {
-			*handle = BPF_CORE_READ_BITFIELD_PROBED(dp, handle);
+			*handle = NF_BITS(dp, handle);
 			return idx;
 		}
 		r = data + dlen;
 	}
 	return -1;
 }
+#endif
 
+#if !defined(PWRU_PINNED) || !defined(PWRU_PINNED_NF_BLOB)
 /* 5.10: NULL-terminated arrays of rule pointers, one per generation */
 static __always_inline int nf_find_rules(struct nf_track *t, __u64 expr, __u64 *handle)
 {
@@ -186,16 +212,33 @@ static __always_inline int nf_find_rules(struct nf_track *t, __u64 expr, __u64 *
 				bpf_probe_read_kernel(&rule, sizeof(rule), rules + k);
 				if (!rule)
 					break;
-				data = (__u64)rule + bpf_core_type_size(struct nft_rule);
-				dlen = BPF_CORE_READ_BITFIELD_PROBED(rule, dlen);
+				data = (__u64)rule + NF_SIZE(struct nft_rule);
+				dlen = NF_BITS(rule, dlen);
 				if (expr >= data && expr < data + dlen) {
-					*handle = BPF_CORE_READ_BITFIELD_PROBED(rule, handle);
+					*handle = NF_BITS(rule, handle);
 					return i;
 				}
 			}
 		}
 	}
 	return -1;
+}
+#endif
+
+/* The chain of t that holds expr, and its rule's handle; -1 if none does. */
+static __always_inline int nf_find_rule(struct nf_track *t, __u64 expr, __u64 *handle)
+{
+#if defined(PWRU_PINNED) && defined(PWRU_PINNED_NF_BLOB)
+	return nf_find_blob(t, expr, handle);
+#elif defined(PWRU_PINNED)
+	return nf_find_rules(t, expr, handle);
+#else
+	if (bpf_core_field_exists(struct nft_chain, blob_gen_0))
+		return nf_find_blob(t, expr, handle);
+	if (bpf_core_field_exists(struct nft_chain___v510, rules_gen_0))
+		return nf_find_rules(t, expr, handle);
+	return -1;
+#endif
 }
 
 static __always_inline void nf_on_immediate(const struct nft_expr *expr, const void *pkt)
@@ -210,7 +253,7 @@ static __always_inline void nf_on_immediate(const struct nft_expr *expr, const v
 	t = key ? bpf_map_lookup_elem(&nf_tracks, &key) : NULL;
 	if (!t)
 		return;
-	imm = (void *)expr + bpf_core_field_offset(struct nft_expr, data);
+	imm = (void *)expr + NF_OFFSET(struct nft_expr, data);
 	if (BPF_CORE_READ(imm, dreg) != NFT_REG_VERDICT)
 		return;
 	code = BPF_CORE_READ(imm, data.verdict.code);
@@ -223,12 +266,7 @@ static __always_inline void nf_on_immediate(const struct nft_expr *expr, const v
 	/* NF_DROP_ERR() keeps the errno in the upper bits */
 	if ((code & NF_VERDICT_MASK) != NF_DROP)
 		return;
-	if (bpf_core_field_exists(struct nft_chain, blob_gen_0))
-		idx = nf_find_blob(t, (__u64)expr, &handle);
-	else if (bpf_core_field_exists(struct nft_chain___v510, rules_gen_0))
-		idx = nf_find_rules(t, (__u64)expr, &handle);
-	else
-		idx = -1;
+	idx = nf_find_rule(t, (__u64)expr, &handle);
 	t->nf.verdict = code;
 	if (idx < 0)
 		return;
@@ -241,6 +279,26 @@ static __always_inline void nf_on_immediate(const struct nft_expr *expr, const v
 	}
 }
 
+#else /* a pinned build whose vmlinux has no nf_tables: the programs exist and do nothing */
+
+static __always_inline void nf_on_chain(const void *pkt, const void *chain)
+{
+}
+
+static __always_inline void nf_on_immediate(const void *expr, const void *pkt)
+{
+}
+
+#endif /* nf_tables */
+
+/*
+ * Set by user space from the prototype of ipt_do_table() (BTF, or a pinned
+ * build's funcs table). Defined in every build: a pinned object's .rodata
+ * must have the layout of the embedded one, whose skeleton writes it.
+ */
+const volatile bool NF_XT_PRIV_FIRST = false;
+
+#if !defined(PWRU_PINNED) || defined(PWRU_PINNED_XT)
 /*
  * iptables-legacy: ipt_do_table()/ip6t_do_table() walk a table's rules
  * inline (the standard target's verdict is no call), so the rule is not
@@ -271,25 +329,15 @@ static __always_inline void nf_on_xt(const struct xt_table *table,
 	bpf_map_update_elem(&nf_tracks, &key, t, BPF_ANY);
 }
 
-/* set by user space from the BTF prototype of ipt_do_table() */
-const volatile bool NF_XT_PRIV_FIRST = false;
 
 /* (priv = table, skb, state) in 6.1, (skb, state, table) in 5.10 */
 #define NF_XT_CALL(a1, a2, a3)                                                 \
 	(NF_XT_PRIV_FIRST ? nf_on_xt((void *)(a1), (void *)(a3), (void *)(a2)) \
 			  : nf_on_xt((void *)(a3), (void *)(a2), (void *)(a1)))
 
-#else /* PWRU_PINNED: the programs exist (skeletons name them) and do nothing */
+#else /* a pinned build without x_tables: the programs exist and do nothing */
 
 #define NF_XT_CALL(a1, a2, a3) ((void)0)
 
-static __always_inline void nf_on_chain(const void *pkt, const void *chain)
-{
-}
-
-static __always_inline void nf_on_immediate(const void *expr, const void *pkt)
-{
-}
-
-#endif /* PWRU_PINNED */
+#endif /* x_tables */
 #endif /* PWRU_NF_BPF_H */

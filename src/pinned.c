@@ -22,7 +22,7 @@
 /* what every pinned build holds besides release and bpf-hash */
 static const char *const pinned_files[] = {
 	"kprobe.bpf.o", "kprobe_multi.bpf.o", "tracepoint.bpf.o",
-	"funcs",	"tracepoints",	      "drop_reasons",
+	"funcs",	"tracepoints",	      "drop_reasons", "netfilter",
 };
 
 /*
@@ -132,6 +132,38 @@ int pinned__find(const char *release, char *dir, size_t dir_len, char *why, size
 	}
 	snprintf(why, why_len, "%s at %s", release, dir);
 	return 0;
+}
+
+unsigned int pinned__netfilter(const char *dir, int *ipt_skb_pos, int *ip6t_skb_pos)
+{
+	struct skb_funcs f = {};
+	char path[PATH_MAX], word[64];
+	unsigned int groups = 0;
+	FILE *fp;
+
+	*ipt_skb_pos = *ip6t_skb_pos = 0;
+	snprintf(path, sizeof(path), "%s/netfilter", dir);
+	fp = fopen(path, "re");
+	if (!fp)
+		return 0;
+	while (fscanf(fp, "%63s", word) == 1) {
+		if (!strcmp(word, "nf_tables"))
+			groups |= PINNED_NF_TABLES;
+		else if (!strcmp(word, "x_tables"))
+			groups |= PINNED_NF_XT;
+	}
+	fclose(fp);
+	/* x_tables' types are of no use unless ipt_do_table() is in vmlinux too */
+	if ((groups & PINNED_NF_XT) && !pinned__read_table(dir, "funcs", &f)) {
+		for (size_t i = 0; i < f.n; i++) {
+			if (!strcmp(f.v[i].name, "ipt_do_table"))
+				*ipt_skb_pos = f.v[i].skb_pos;
+			else if (!strcmp(f.v[i].name, "ip6t_do_table"))
+				*ip6t_skb_pos = f.v[i].skb_pos;
+		}
+		skb_funcs__free(&f);
+	}
+	return groups;
 }
 
 int pinned__write_table(FILE *fp, const struct skb_funcs *f)

@@ -11,6 +11,8 @@
  *   <root>/<release>/funcs          "name skb_pos nr_args" per function
  *   <root>/<release>/tracepoints    the same for tracepoints
  *   <root>/<release>/drop_reasons   "value NAME" per enum skb_drop_reason value
+ *   <root>/<release>/netfilter      "nf_tables", "x_tables": the groups of
+ *                                   bpf/nf.bpf.h built with vmlinux's types
  *
  * <root> is $PWRU_PINNED_DIR, else PWRU_PINNED_DIR_DEFAULT. See docs/no-btf.md.
  */
@@ -43,6 +45,15 @@ const char *pinned__bpf_hash(void);
  * can change it (src/privilege.h). why gets one line.
  */
 int pinned__find(const char *release, char *dir, size_t dir_len, char *why, size_t why_len);
+
+#define PINNED_NF_TABLES 1u
+#define PINNED_NF_XT 2u
+/*
+ * The netfilter groups a pinned build has the types of (PINNED_NF_*), and
+ * the 1-based skb position of ipt_do_table() and ip6t_do_table() when its
+ * funcs table has them (built into vmlinux), else 0.
+ */
+unsigned int pinned__netfilter(const char *dir, int *ipt_skb_pos, int *ip6t_skb_pos);
 
 /* "funcs" or "tracepoints" of a pinned build; *out is replaced. */
 int pinned__read_table(const char *dir, const char *table, struct skb_funcs *out);

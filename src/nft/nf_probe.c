@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "nf_probe.h"
+#include "pinned.h"
 
 static const struct {
 	const char *func;
@@ -124,6 +125,32 @@ static void find_progs(struct bpf_object *obj, enum nf_attach_kind kind,
 	}
 }
 
+/*
+ * A pinned build (no kernel BTF): its netfilter file says which groups it
+ * was compiled with vmlinux's types for; x_tables' needs ipt_do_table() in
+ * vmlinux too, and its funcs table gives the argument order. *quiet: nothing
+ * to say (ip_tables is a module: no types, and few use legacy iptables).
+ */
+static const char *pinned_unavailable(const char *dir, int i, bool *priv_first, bool *quiet)
+{
+	int ipt, ip6t, pos;
+	unsigned int g = pinned__netfilter(dir, &ipt, &ip6t);
+
+	*quiet = false;
+	if (i <= NF_P_IMMEDIATE)
+		return g & PINNED_NF_TABLES ? NULL :
+					      "the pinned build has no nf_tables types (not built "
+					      "into this kernel's vmlinux)";
+	pos = i == NF_P_IPT ? ipt : ip6t;
+	if (!(g & PINNED_NF_XT) || !pos) {
+		*quiet = true;
+		return "the pinned build has no x_tables types, or the function is in a module";
+	}
+	/* ipt_do_table(priv, skb, state) since 5.16, (skb, state, table) before */
+	*priv_first = pos == 2;
+	return NULL;
+}
+
 bool nf_probes__prepare(struct nf_probes *np, struct bpf_object *obj, const struct pwru_run *r,
 			enum nf_attach_kind kind, bool *priv_first)
 {
@@ -134,11 +161,23 @@ bool nf_probes__prepare(struct nf_probes *np, struct bpf_object *obj, const stru
 	memset(np, 0, sizeof(*np));
 	find_progs(obj, kind, prog);
 	for (int i = 0; i < NF_P__COUNT; i++) {
-		int id;
-		const struct btf *btf = func_btf(r, i, kind, &mods[i], &id);
-		const char *why = nf_probes__unavailable("/sys", probes[i].module, btf == r->btf && btf);
+		int id = 0;
+		const struct btf *btf = NULL;
+		const char *why;
+		bool quiet = false;
 
 		np->prog[i] = prog[i];
+		if (r->pinned_dir) {
+			why = pinned_unavailable(r->pinned_dir, i, priv_first, &quiet);
+			if (!why && getenv("PWRU_NO_NF"))
+				why = "PWRU_NO_NF is set";
+			if (why && !quiet)
+				say_off(probes[i].what, why);
+			np->enabled[i] = !why;
+			continue;
+		}
+		btf = func_btf(r, i, kind, &mods[i], &id);
+		why = nf_probes__unavailable("/sys", probes[i].module, btf == r->btf && btf);
 		if (!why && !btf)
 			why = "its functions are not in the kernel's BTF";
 		/* loaded, without BTF of its own: the header-made types stand in */

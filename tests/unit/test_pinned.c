@@ -53,6 +53,7 @@ static void make_build(const char *release, const char *hash)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		write_file(dir, files[i], "x");
 	write_file(dir, "funcs", "ip_rcv 1 4\nweak_fn 2 2\nnot_in_kernel 1 1\n");
+	write_file(dir, "netfilter", "nf_tables\nx_tables\n");
 	write_file(dir, "drop_reasons", "2 SKB_DROP_REASON_NOT_SPECIFIED\n"
 					"12 SKB_DROP_REASON_NETFILTER_DROP\n");
 }
@@ -178,6 +179,28 @@ START_TEST(find_exact_release)
 	snprintf(want, sizeof(want), "%s/6.12.117", root);
 	ck_assert_str_eq(dir, want);
 	ck_assert_ptr_nonnull(strstr(why, want));
+}
+END_TEST
+
+/* Which netfilter groups a build has types for, and ipt_do_table()'s argument order. */
+START_TEST(netfilter_groups)
+{
+	char dir[PATH_MAX];
+	int ipt, ip6t;
+
+	make_build("6.12.117", NULL);
+	snprintf(dir, sizeof(dir), "%s/6.12.117", root);
+	write_file(dir, "funcs", "ip_rcv 1 4\nipt_do_table 2 3\n");
+	ck_assert_uint_eq(pinned__netfilter(dir, &ipt, &ip6t), PINNED_NF_TABLES | PINNED_NF_XT);
+	ck_assert_int_eq(ipt, 2); /* (priv, skb, state): 5.16+ */
+	ck_assert_int_eq(ip6t, 0); /* not in vmlinux */
+	/* ip_tables a module: x_tables' types alone do not name its position */
+	write_file(dir, "funcs", "ip_rcv 1 4\n");
+	ck_assert_uint_eq(pinned__netfilter(dir, &ipt, &ip6t), PINNED_NF_TABLES | PINNED_NF_XT);
+	ck_assert_int_eq(ipt, 0);
+	/* nf_tables a module: nothing to name rules with */
+	write_file(dir, "netfilter", "");
+	ck_assert_uint_eq(pinned__netfilter(dir, &ipt, &ip6t), 0);
 }
 END_TEST
 
@@ -408,6 +431,7 @@ int main(void)
 	tcase_add_test(tc, reasons_tracefs_missing_or_bad);
 	tcase_add_test(tc, reasons_file_roundtrip);
 	tcase_add_test(tc, find_exact_release);
+	tcase_add_test(tc, netfilter_groups);
 	tcase_add_test(tc, find_never_another_release);
 	tcase_add_test(tc, find_rejects_stale_and_renamed);
 	tcase_add_test(tc, find_rejects_writable_by_others);

@@ -184,11 +184,13 @@ netfilter_cell() {
 		fi
 	fi
 	# a pinned build on a kernel without BTF (scenarios-nobtf.sh runs this
-	# file with PWRU_PINNED_DIR and no --kernel-btf): the drop reasons come
-	# from the build's table, but the rule walk relocates nf_tables' structs
-	# through BTF
+	# file with PWRU_PINNED_DIR and no --kernel-btf): it names rules where
+	# the kernel has nf_tables built in, whose structs its vmlinux.h then
+	# has (its netfilter file says so); else the reason and place only
 	if [ ! -e /sys/kernel/btf/vmlinux ] && [ -z "${PWRU_KERNEL_BTF:-}" ]; then
 		NF_NAMES=pinned
+		grep -qx nf_tables "${PWRU_PINNED_DIR:-/nonexistent}/$(uname -r)/netfilter" 2>/dev/null &&
+			NF_NAMES=yes
 	fi
 	trap 'nf_cleanup; cleanup' EXIT
 	nf_setup

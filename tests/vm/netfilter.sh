@@ -199,7 +199,7 @@ netfilter_cell() {
 	for b in $USABLE; do
 		NF_NAMES=$kernel_names
 		# the header-made types serve the backends that probe by symbol
-		[ "$NF_MODBTF" = yes ] && [ "$b" != fentry ] && NF_NAMES=yes
+		case $NF_MODBTF/$b in yes/kprobe | yes/kprobe-multi) NF_NAMES=yes ;; esac
 		if [ "$b" = tracepoint ]; then
 			nf_trace_session || status=FAIL
 			continue

@@ -15,7 +15,9 @@
 # STATUS: pass FAIL absent UNEXPECTED not-built. Exits 0 even when cells fail.
 #
 # Environment: PWRU (default ./pwru of this repository), PWRU_KERNEL_BTF (BTF
-# file for kernels without /sys/kernel/btf), PWRU_VM_READY_TIMEOUT (s, 300).
+# file for kernels without /sys/kernel/btf), PWRU_VM_READY_TIMEOUT (s, 300),
+# PWRU_MODBTF_DIR (module types, tests/vm/matrix sets it for debian-5.10),
+# PWRU_VM_ONLY=netfilter (only that cell).
 set -eu
 
 KERNEL=${1:?usage: tests/vm/scenarios.sh KERNEL}
@@ -545,6 +547,13 @@ case " $USABLE " in *" ${AUTO_WANT:-} "*) AUTO=$AUTO_WANT ;; esac
 [ -n "$AUTO" ] || { echo "scenarios.sh: pwru has no backend this kernel can use" >&2; exit 1; }
 echo "scenarios.sh: $KERNEL ($(uname -r)); pwru backends: $BUILT" >&2
 setup_network
+# PWRU_VM_ONLY=netfilter: that cell alone (for working on it; the matrix runs all)
+if [ "${PWRU_VM_ONLY:-}" = netfilter ]; then
+	# shellcheck source=tests/vm/netfilter.sh
+	. "$VM_DIR/netfilter.sh"
+	netfilter_cell
+	exit 0
+fi
 check_cell
 for b in $BACKENDS; do
 	backend_cell "$b"

@@ -2,6 +2,7 @@
 /* Module types from a kernel's headers: find, check, merge (src/modbtf.h). */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,14 +137,24 @@ static long type_extra(const struct btf_type *t)
 	return -1;
 }
 
-/* Type t of mod, moved behind base: ids by ids, names by strs (0, void and "", stay). */
-static void shift_type(struct btf_type *t, __u32 ids, __u32 strs)
+struct shift {
+	__u32 ids, strs; /* base's type count (without void) and string bytes */
+	__u32 nr_ids, nr_strs; /* mod's: what is past them stays invalid */
+};
+
+/*
+ * Type t of mod, moved behind base (0, void and "", stay). libbpf 1.1 does
+ * not check every id and name offset of a parsed BTF (the fuzzer found a
+ * CONST named at 0xffffffff): one that is out of mod's range stays out of
+ * the merged one's, rather than wrapping onto a real type or name.
+ */
+static void shift_type(struct btf_type *t, const struct shift *s)
 {
 	__u32 *name = &t->name_off;
 	__u16 n = btf_vlen(t);
 
-#define SHIFT_ID(x) ((x) = (x) ? (x) + ids : 0)
-#define SHIFT_STR(x) ((x) = (x) ? (x) + strs : 0)
+#define SHIFT_ID(x) ((x) = !(x) ? 0 : (x) < s->nr_ids ? (x) + s->ids : UINT32_MAX)
+#define SHIFT_STR(x) ((x) = !(x) ? 0 : (x) < s->nr_strs ? (x) + s->strs : UINT32_MAX)
 	SHIFT_STR(*name);
 	switch (btf_kind(t)) {
 	case BTF_KIND_PTR:
@@ -203,7 +214,8 @@ int modbtf__merge(const struct btf *base, const struct btf *mod)
 	const struct btf_header *bh, *mh;
 	struct btf_header h;
 	const void *braw, *mraw;
-	__u32 bsz, msz, ids;
+	struct shift sh;
+	__u32 bsz, msz;
 	char *types = NULL;
 	size_t off = 0;
 	int fd, err;
@@ -217,7 +229,10 @@ int modbtf__merge(const struct btf *base, const struct btf *mod)
 	if (btf__base_btf(base) || btf__base_btf(mod) || bh->magic != BTF_MAGIC ||
 	    mh->magic != BTF_MAGIC)
 		return -EINVAL;
-	ids = btf__type_cnt(base) - 1;
+	sh.ids = btf__type_cnt(base) - 1;
+	sh.strs = bh->str_len;
+	sh.nr_ids = btf__type_cnt(mod);
+	sh.nr_strs = mh->str_len;
 	types = malloc(mh->type_len ?: 1);
 	if (!types)
 		return -ENOMEM;
@@ -231,7 +246,7 @@ int modbtf__merge(const struct btf *base, const struct btf *mod)
 		}
 		len += sizeof(*t);
 		memcpy(types + off, t, (size_t)len);
-		shift_type((struct btf_type *)(types + off), ids, bh->str_len);
+		shift_type((struct btf_type *)(types + off), &sh);
 		off += (size_t)len;
 	}
 	h = *bh;

@@ -5,6 +5,8 @@
  * --kernel-btf takes any file, so nothing here may trust the BTF. What a
  * scan finds must be sane, and skb_funcs__discover() on the same blob,
  * with every found name listed as probeable, must find the same set.
+ * As module types (src/modbtf.h), merged behind a small vmlinux-like BTF:
+ * the result parses, and every type keeps its kind and name at its new id.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include "drop_reason.h"
 #include "funcs.h"
 #include "fuzz.h"
+#include "modbtf.h"
 
 static int memfd(const void *data, size_t size, char *path, size_t len)
 {
@@ -88,6 +91,47 @@ static void check_discover(const uint8_t *data, size_t size, const struct skb_fu
 	free(list);
 }
 
+static void check_merge(const struct btf *mod)
+{
+	static struct btf *base;
+	struct btf *m;
+	char path[64], why[256];
+	__u32 ids;
+	int fd;
+
+	if (!base) {
+		base = btf__new_empty();
+		FUZZ_ASSERT(base, "btf__new_empty");
+		btf__add_int(base, "int", 4, BTF_INT_SIGNED);
+		btf__add_struct(base, "sk_buff", 232);
+	}
+	modbtf__check(base, mod, why, sizeof(why));
+	fd = modbtf__merge(base, mod);
+	/* a kind this libbpf parses but the merge does not know is refused */
+	FUZZ_ASSERT(fd >= 0 || fd == -EINVAL, "merge: %d", fd);
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	m = btf__parse(path, NULL);
+	FUZZ_ASSERT(m, "the merged BTF does not parse: %d", -errno);
+	ids = btf__type_cnt(base) - 1;
+	FUZZ_ASSERT(btf__type_cnt(m) == ids + btf__type_cnt(mod), "%u types, want %u + %u",
+		    btf__type_cnt(m), ids, btf__type_cnt(mod));
+	for (__u32 id = 1; id < btf__type_cnt(mod); id++) {
+		const struct btf_type *a = btf__type_by_id(mod, id);
+		const struct btf_type *b = btf__type_by_id(m, ids + id);
+
+		const char *na = btf__name_by_offset(mod, a->name_off);
+		const char *nb = btf__name_by_offset(m, b->name_off);
+
+		/* an offset past mod's strings stays past the merged ones: both NULL */
+		FUZZ_ASSERT(btf_kind(a) == btf_kind(b) && (na && nb ? !strcmp(na, nb) : na == nb),
+			    "type %u moved wrong", id);
+	}
+	btf__free(m);
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct skb_funcs funcs = {}, tps = {};
@@ -109,6 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	drop_reasons__free(dr);
 	if (plain_names(&funcs))
 		check_discover(data, size, &funcs);
+	check_merge(btf);
 	skb_funcs__free(&funcs);
 	skb_funcs__free(&tps);
 	btf__free(btf);

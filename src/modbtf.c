@@ -138,7 +138,7 @@ static long type_extra(const struct btf_type *t)
 }
 
 struct shift {
-	__u32 ids, strs; /* base's type count (without void) and string bytes */
+	__u32 ids, strs;       /* base's type count (without void) and string bytes */
 	__u32 nr_ids, nr_strs; /* mod's: what is past them stays invalid */
 };
 

@@ -193,7 +193,7 @@ static void probe_modbtf(struct features *f)
 		    "not looked for: the modules have BTF");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/%s/modules.btf", modbtf__root(), f->release);
+	modbtf__path(f->release, path, sizeof(path));
 	if (!access(path, R_OK))
 		set(f, FEAT_BTF_MODTYPES, 1, FEAT_HOW_FILE, 0, NULL, "%s", path);
 	else

@@ -21,6 +21,11 @@ const char *modbtf__root(void)
 	return d && *d ? d : PWRU_MODBTF_DIR_DEFAULT;
 }
 
+void modbtf__path(const char *release, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s/modules.btf", modbtf__root(), release);
+}
+
 int modbtf__load(const char *release, struct btf **out, char *path, size_t path_len, char *why,
 		 size_t why_len)
 {
@@ -28,7 +33,7 @@ int modbtf__load(const char *release, struct btf **out, char *path, size_t path_
 	struct btf *btf;
 
 	*out = NULL;
-	snprintf(path, path_len, "%s/%s/modules.btf", modbtf__root(), release);
+	modbtf__path(release, path, path_len);
 	if (access(path, F_OK)) {
 		snprintf(why, why_len, "no %s (make modbtf KDIR=<this kernel's headers>)", path);
 		return -ENOENT;
@@ -218,7 +223,7 @@ int modbtf__merge(const struct btf *base, const struct btf *mod)
 	__u32 bsz, msz;
 	char *types = NULL;
 	size_t off = 0;
-	int fd, err;
+	int fd = -1, err = 0;
 
 	braw = btf__raw_data(base, &bsz);
 	mraw = btf__raw_data(mod, &msz);
@@ -241,8 +246,8 @@ int modbtf__merge(const struct btf *base, const struct btf *mod)
 		long len = type_extra(t);
 
 		if (len < 0 || off + sizeof(*t) + (size_t)len > mh->type_len) {
-			free(types);
-			return -EINVAL;
+			err = -EINVAL;
+			goto out;
 		}
 		len += sizeof(*t);
 		memcpy(types + off, t, (size_t)len);
@@ -258,18 +263,16 @@ int modbtf__merge(const struct btf *base, const struct btf *mod)
 	fd = memfd_create("pwru-core-btf", MFD_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		free(types);
-		return err;
+		goto out;
 	}
 	err = write_all(fd, &h, sizeof(h));
 	err = err ?: write_all(fd, (const char *)braw + bh->hdr_len + bh->type_off, bh->type_len);
 	err = err ?: write_all(fd, types, off);
 	err = err ?: write_all(fd, (const char *)braw + bh->hdr_len + bh->str_off, bh->str_len);
 	err = err ?: write_all(fd, (const char *)mraw + mh->hdr_len + mh->str_off, mh->str_len);
+out:
 	free(types);
-	if (err) {
+	if (err && fd >= 0)
 		close(fd);
-		return err;
-	}
-	return fd;
+	return err ?: fd;
 }

@@ -24,6 +24,8 @@ struct btf;
 
 /* $PWRU_MODBTF_DIR or the default */
 const char *modbtf__root(void);
+/* <root>/<release>/modules.btf into buf */
+void modbtf__path(const char *release, char *buf, size_t len);
 
 /*
  * The module types of release: 0 and *out, or -ENOENT (none for it), -EPERM

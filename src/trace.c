@@ -37,6 +37,7 @@
 #include "pipeline.h"
 #include "mass_attach.h"
 #include "modbtf.h"
+#include "nf_probe.h"
 #include "privilege.h"
 #include "skb_expr.h"
 #include "skb_dump.h"
@@ -1202,23 +1203,6 @@ static int setup_pcap(struct trace *t)
 	return 0;
 }
 
-/* A module whose functions the netfilter probes take, loaded without BTF of its own. */
-static bool nf_module_without_btf(void)
-{
-	static const char *const mods[] = { "nf_tables", "ip_tables", "ip6_tables" };
-	char path[64];
-
-	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/module/%s", mods[i]);
-		if (access(path, F_OK))
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mods[i]);
-		if (access(path, F_OK))
-			return true;
-	}
-	return false;
-}
-
 /*
  * nf_tables loaded without BTF of its own (before 5.11: Debian 11's 5.10):
  * its types from the kernel's headers (src/modbtf.h), merged with vmlinux's
@@ -1233,7 +1217,8 @@ static void setup_modbtf(struct trace *t)
 	struct utsname u;
 	int err, fd = -1;
 
-	if (!t->run.btf || getenv("PWRU_NO_NF") || !nf_module_without_btf() || uname(&u))
+	if (!t->run.btf || getenv("PWRU_NO_NF") || !nf_probes__module_without_btf("/sys") ||
+	    uname(&u))
 		return;
 	err = modbtf__load(u.release, &mod, path, sizeof(path), why, sizeof(why));
 	if (err == -ENOENT)

@@ -40,6 +40,21 @@ const char *nf_probes__unavailable(const char *sys_dir, const char *module, bool
 	return NULL;
 }
 
+bool nf_probes__module_without_btf(const char *sys_dir)
+{
+	char path[256];
+
+	for (int i = 0; i < NF_P__COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/module/%s", sys_dir, probes[i].module);
+		if (access(path, F_OK))
+			continue;
+		snprintf(path, sizeof(path), "%s/kernel/btf/%s", sys_dir, probes[i].module);
+		if (access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
 /* Said once per group and run, whichever backend asks. */
 static void say_off(const char *what, const char *why)
 {

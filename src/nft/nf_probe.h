@@ -49,6 +49,9 @@ void nf_probes__attach(struct nf_probes *np, enum nf_attach_kind kind);
 void nf_probes__detach(struct nf_probes *np);
 bool nf_probes__any(const struct nf_probes *np);
 
+/* Is one of the probes' modules loaded without BTF of its own (under sys_dir)? */
+bool nf_probes__module_without_btf(const char *sys_dir);
+
 /*
  * NULL when the functions of module can be probed with their types, else
  * why not (a static string). builtin: vmlinux BTF has them. For tests.
